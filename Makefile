@@ -1,0 +1,14 @@
+# The two commands of the README, plus helpers.  Each script does its own setup.
+.PHONY: run test lint bench
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+lint:
+	scripts/lint.sh
+
+bench:
+	scripts/bench.sh

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Serve Odoo 18 with website_wallet on a demo database (see README).
+# Environment: WALLET_DB (default wallet), WALLET_PORT (default 8069), ODOO_SRC.
+source "$(dirname "$0")/lib.sh"
+setup_all
+
+DB="${WALLET_DB:-wallet}"
+PORT="${WALLET_PORT:-8069}"
+# The wallet itself needs only website_sale and account_payment; the demo,
+# wire-transfer and Stripe providers are installed so every flow can be tried.
+MODULES="website_wallet,payment_demo,payment_custom,payment_stripe"
+
+addon_digest() {
+    find "$ROOT/website_wallet" -type f -not -name '*.pyc' -print0 | sort -z \
+        | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+
+stamp="$STATE/db-$DB.stamp"
+if ! db_exists "$DB"; then
+    say "creating database '$DB' with demo data (a few minutes, once)"
+    rm -f "$stamp"
+    odoo_init -d "$DB" -i "$MODULES"
+    addon_digest > "$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$(addon_digest)" ]; then
+    say "website_wallet changed: updating database '$DB'"
+    odoo_init -d "$DB" -u website_wallet
+    addon_digest > "$stamp"
+fi
+
+printf '\n  Odoo is served at http://localhost:%s  (database %s)\n' "$PORT" "$DB" >&2
+printf '    administrator:  admin / admin\n' >&2
+printf '    portal shopper: shopper / shopper  (has a wallet)\n\n' >&2
+exec "$PY" "$ODOO_SRC/setup/odoo" -c "$ODOO_CONFIG" -d "$DB" --db-filter="^$DB\$" \
+    --http-port "$PORT" --gevent-port "$((PORT + 3))" --log-level=info

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Lint, then run every test of website_wallet with pytest-odoo on a throw-away
+# database, then the served-demo checks against the run command's server.
+# Extra arguments go to pytest (e.g. -k ledger).
+source "$(dirname "$0")/lib.sh"
+setup_all
+
+say "lint"
+"$ROOT/scripts/lint.sh"
+
+DB="wallet_test_$(date +%s)_$$"
+# Modules the tests need besides the addon's own dependencies.
+MODULES="website_wallet,payment_demo,payment_custom,payment_stripe"
+cleanup() { odoo_dropdb "$DB"; odoo_dropdb "${DB}_uninstall"; }
+odoo_dropdb() { psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+say "creating test database '$DB'"
+odoo_init -d "$DB" -i "$MODULES"
+
+# A pristine copy for the uninstall check (tests_served/test_uninstall.py).
+psql -q -d postgres -c "CREATE DATABASE \"${DB}_uninstall\" TEMPLATE \"$DB\""
+export WALLET_UNINSTALL_DB="${DB}_uninstall"
+
+say "pytest"
+# Run from the project root, never from an Odoo addons folder: Odoo's
+# 'calendar' addon would shadow the standard library's calendar module.
+cd "$ROOT"
+set +e
+"$PY" -m pytest --odoo-database="$DB" --odoo-config="$ODOO_CONFIG" --odoo-http \
+    --odoo-log-level=warn "$@" website_wallet/tests tests_served
+status=$?
+set -e
+exit "$status"

@@ -1,0 +1,35 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "eCommerce Wallet",
+    "summary": "Prepaid customer wallet (store credit): top up, pay orders and invoices",
+    "version": "18.0.1.0.0",
+    "category": "Website/eCommerce",
+    "website": "https://github.com/website-wallet/website_wallet",
+    "author": "website_wallet developers",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    # website_sale: the shop checkout the wallet pays; account_payment: the
+    # payment framework plus its accounting (journals, account.payment).
+    # Stripe, wire transfer and demo are only providers a merchant may enable:
+    # the code does not import them, so they are not dependencies.
+    "depends": ["website_sale", "account_payment"],
+    "data": [
+        "security/wallet_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "wizard/wallet_adjustment_wizard_views.xml",
+        "views/wallet_transaction_views.xml",
+        "views/res_partner_views.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "demo": [
+        "demo/res_users_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "website_wallet/static/tests/tours/*.js",
+        ],
+    },
+}
