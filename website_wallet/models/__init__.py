@@ -1,0 +1,4 @@
+from . import res_company
+from . import res_partner
+from . import wallet_balance
+from . import wallet_transaction

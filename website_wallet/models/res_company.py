@@ -1,0 +1,113 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+WALLET_JOURNAL_CODE = "WALL"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    wallet_account_id = fields.Many2one(
+        "account.account",
+        "Customer Wallet Account",
+        check_company=True,
+        domain="[('account_type', '=', 'liability_current')]",
+        help="Current liability that holds the money customers keep in their wallets.",
+    )
+    wallet_journal_id = fields.Many2one(
+        "account.journal",
+        check_company=True,
+        domain="[('type', '=', 'bank')]",
+        help="Journal of the payments made from and to wallets, and of manual adjustments.",
+    )
+
+    @api.constrains("wallet_account_id")
+    def _check_wallet_account(self):
+        for company in self.filtered("wallet_account_id"):
+            if company.wallet_account_id.account_type != "liability_current":
+                raise ValidationError(
+                    _("The Customer Wallet account must be a current liability account.")
+                )
+
+    def _wallet_setup_accounting(self):
+        """Give every company with a chart of accounts its wallet account and journal.
+
+        Run on install, and again whenever a wallet is used in a company that
+        got its chart later.  Companies without a chart are left alone.
+        """
+        for company in self:
+            if not company.chart_template:
+                continue
+            if not company.wallet_account_id:
+                company.wallet_account_id = company._wallet_create_account()
+            if not company.wallet_journal_id:
+                company.wallet_journal_id = company._wallet_create_journal()
+            company._wallet_route_journal_payments()
+
+    def _wallet_create_account(self):
+        self.ensure_one()
+        Account = self.env["account.account"].with_company(self)
+        receivable = self.partner_id.with_company(self).property_account_receivable_id
+        digits = len(receivable.code or "") or 6
+        start = "219".ljust(digits, "0")
+        return Account.create(
+            {
+                "name": _("Customer Wallet"),
+                "code": Account._search_new_account_code(start),
+                "account_type": "liability_current",
+                "reconcile": False,
+                "company_ids": [Command.set(self.ids)],
+            }
+        )
+
+    def _wallet_create_journal(self):
+        self.ensure_one()
+        Journal = self.env["account.journal"].with_company(self)
+        code = WALLET_JOURNAL_CODE
+        suffix = 1
+        while Journal.search_count([("code", "=", code), ("company_id", "=", self.id)]):
+            code = f"WAL{suffix}"
+            suffix += 1
+        # A bank-type journal, because payments (and payment providers) need
+        # one; its own account is the Customer Wallet, so that no unused cash
+        # account appears in the chart.  Sequenced last, so that providers
+        # enabled later keep defaulting to the real bank journal.
+        return Journal.create(
+            {
+                "name": _("Wallet"),
+                "code": code,
+                "type": "bank",
+                "sequence": 999,
+                "company_id": self.id,
+                "default_account_id": self.wallet_account_id.id,
+            }
+        )
+
+    def _wallet_route_journal_payments(self):
+        """Book every payment of the Wallet journal on the Customer Wallet account:
+        an inbound one (a wallet pays) debits it, an outbound one (a refund to
+        the wallet) credits it."""
+        self.ensure_one()
+        journal = self.wallet_journal_id
+        lines = journal.inbound_payment_method_line_ids | journal.outbound_payment_method_line_ids
+        lines.filtered(lambda line: line.payment_account_id != self.wallet_account_id).write(
+            {"payment_account_id": self.wallet_account_id.id}
+        )
+
+    def _wallet_accounting(self):
+        """Return (account, journal), set up on first use, or explain what is missing."""
+        self.ensure_one()
+        if not (self.wallet_account_id and self.wallet_journal_id):
+            self.sudo()._wallet_setup_accounting()
+        if not (self.wallet_account_id and self.wallet_journal_id):
+            raise UserError(
+                _(
+                    "Company %(company)s has no Customer Wallet account or Wallet journal."
+                    " Install a chart of accounts, then set them in the Settings.",
+                    company=self.name,
+                )
+            )
+        return self.wallet_account_id, self.wallet_journal_id

@@ -1,0 +1,58 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import _, api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    wallet_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_wallet", compute_sudo=False
+    )
+    wallet_balance = fields.Monetary(
+        currency_field="wallet_currency_id",
+        compute="_compute_wallet",
+        help="Money available in the wallet of the commercial partner, in the company currency.",
+    )
+    wallet_pending = fields.Monetary(
+        "Pending Top-ups",
+        currency_field="wallet_currency_id",
+        compute="_compute_wallet",
+        help="Top-ups announced but not yet received (e.g. wire transfers to confirm).",
+    )
+
+    @api.depends_context("company", "uid")
+    def _compute_wallet(self):
+        """Read the maintained aggregate: one query for any number of partners,
+        whatever the length of their history.  Access rules apply, so a user
+        only ever sees the wallets they may read."""
+        company = self.env.company
+        wallets = self.env["wallet.balance"]
+        if wallets.has_access("read"):
+            wallets = wallets.search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                ]
+            )
+        by_partner = {wallet.partner_id.id: wallet for wallet in wallets}
+        for partner in self:
+            wallet = by_partner.get(partner.commercial_partner_id.id)
+            partner.wallet_currency_id = company.currency_id
+            partner.wallet_balance = wallet.balance if wallet else 0.0
+            partner.wallet_pending = wallet.pending if wallet else 0.0
+
+    def action_view_wallet_transactions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "website_wallet.action_wallet_transaction"
+        )
+        action.update(
+            {
+                "name": _("Wallet of %(partner)s", partner=self.commercial_partner_id.display_name),
+                "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+                "context": {"search_default_group_by_state": 0},
+            }
+        )
+        return action

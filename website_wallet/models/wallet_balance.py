@@ -1,0 +1,81 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class WalletBalance(models.Model):
+    """The running balance of one wallet (commercial partner, company).
+
+    Reading a balance must not depend on the length of the history, so the
+    ledger keeps this row up to date in the same database transaction as every
+    ledger entry.  It is also the row that the ledger locks: two concurrent
+    debits of one wallet queue on it.  Nothing but the ledger writes here.
+    """
+
+    _name = "wallet.balance"
+    _description = "Wallet Balance"
+    _rec_name = "partner_id"
+    _order = "partner_id, company_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    balance = fields.Monetary("Available", readonly=True, default=0.0)
+    pending = fields.Monetary(readonly=True, default=0.0)
+
+    _sql_constraints = [
+        (
+            "partner_company_unique",
+            "UNIQUE(partner_id, company_id)",
+            "A customer has one wallet per company.",
+        ),
+        # The last line of defence: whatever the code does, the database never
+        # stores a negative wallet.
+        ("balance_not_negative", "CHECK(balance >= 0)", "A wallet balance cannot be negative."),
+        ("pending_not_negative", "CHECK(pending >= 0)", "Pending top-ups cannot be negative."),
+    ]
+
+    def _lock(self, partner, company):
+        """Return the wallet of ``partner`` in ``company``, created if needed and
+        locked (``FOR UPDATE``) until the end of the database transaction."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO wallet_balance (partner_id, company_id, balance, pending,
+                                            create_uid, create_date, write_uid, write_date)
+                VALUES (%(partner)s, %(company)s, 0, 0, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                        %(uid)s, NOW() AT TIME ZONE 'UTC')
+                ON CONFLICT (partner_id, company_id) DO NOTHING
+                """,
+                partner=partner.id,
+                company=company.id,
+                uid=self.env.uid,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM wallet_balance"
+                " WHERE partner_id = %s AND company_id = %s FOR NO KEY UPDATE",
+                partner.id,
+                company.id,
+            )
+        )
+        wallet = self.sudo().browse(self.env.cr.fetchone()[0])
+        wallet.invalidate_recordset(["balance", "pending"])
+        return wallet
+
+    def _add(self, balance=0.0, pending=0.0):
+        """Move the aggregate by the given deltas; the caller holds the lock."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "balance": self.currency_id.round(self.balance + balance),
+                "pending": self.currency_id.round(self.pending + pending),
+            }
+        )
+        # The partner fields read this row without a stored dependency.
+        self.env["res.partner"].invalidate_model(["wallet_balance", "wallet_pending"])

@@ -1,0 +1,572 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+import math
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_is_zero
+
+# Once an entry is done or cancelled none of these may change; on a pending
+# entry only the move to done/cancel and the links of its posting may.
+POSTING_FIELDS = {"state", "move_id", "account_payment_id"}
+
+
+class WalletTransaction(models.Model):
+    """One immutable entry of the wallet ledger.
+
+    The ledger service is the set of ``_credit``/``_debit``/``_confirm``/
+    ``_cancel``/``_reverse`` methods below: they are the only code that moves
+    money.  Each takes the wallet's row lock, checks, writes the entry, moves
+    the aggregate (``wallet.balance``) and posts the accounting entry, all in
+    the caller's database transaction.  Nobody holds write access on this
+    model: the service writes as superuser after its own checks, and
+    ``write``/``unlink`` refuse any change a ledger must not allow, even then.
+    """
+
+    _name = "wallet.transaction"
+    _description = "Wallet Transaction"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, index="trigram")
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        help="The commercial partner who owns the wallet.",
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
+    amount = fields.Monetary(required=True, readonly=True)
+    direction = fields.Selection(
+        [("credit", "Credit"), ("debit", "Debit")], required=True, readonly=True
+    )
+    kind = fields.Selection(
+        [
+            ("topup", "Top-up"),
+            ("payment", "Payment"),
+            ("refund", "Refund"),
+            ("adjustment", "Manual Adjustment"),
+            ("reversal", "Reversal"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("cancel", "Cancelled")],
+        required=True,
+        readonly=True,
+        default="pending",
+        index=True,
+    )
+    description = fields.Char(readonly=True)
+    credit = fields.Monetary(compute="_compute_credit_debit", store=True)
+    debit = fields.Monetary(compute="_compute_credit_debit", store=True)
+    payment_transaction_id = fields.Many2one(
+        "payment.transaction", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    sale_order_id = fields.Many2one("sale.order", "Order", readonly=True, ondelete="restrict")
+    invoice_id = fields.Many2one(
+        "account.move", readonly=True, ondelete="restrict", check_company=True
+    )
+    move_id = fields.Many2one(
+        "account.move", "Journal Entry", readonly=True, ondelete="restrict", check_company=True
+    )
+    account_payment_id = fields.Many2one(
+        "account.payment", "Payment", readonly=True, ondelete="restrict", check_company=True
+    )
+    counterpart_account_id = fields.Many2one(
+        "account.account",
+        readonly=True,
+        ondelete="restrict",
+        check_company=True,
+        help="The account a manual adjustment is booked against.",
+    )
+    reversed_transaction_id = fields.Many2one(
+        "wallet.transaction",
+        "Reversal Of",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    reversal_ids = fields.One2many("wallet.transaction", "reversed_transaction_id")
+    reversal_transaction_id = fields.Many2one(
+        "wallet.transaction", "Reversed By", compute="_compute_reversal_transaction_id"
+    )
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "A wallet transaction amount must be positive."),
+        # A payment transaction credits or debits a wallet once, even when its
+        # notification is processed twice or by two workers at once.
+        (
+            "payment_transaction_direction_unique",
+            "UNIQUE(payment_transaction_id, direction)",
+            "This payment transaction has already moved wallet money.",
+        ),
+        (
+            "reversal_unique",
+            "UNIQUE(reversed_transaction_id)",
+            "This wallet transaction has already been reversed.",
+        ),
+    ]
+
+    @api.depends("amount", "direction")
+    def _compute_credit_debit(self):
+        for entry in self:
+            entry.credit = entry.amount if entry.direction == "credit" else 0.0
+            entry.debit = entry.amount if entry.direction == "debit" else 0.0
+
+    @api.depends("reversal_ids")
+    def _compute_reversal_transaction_id(self):
+        for entry in self:
+            entry.reversal_transaction_id = entry.reversal_ids[:1]
+
+    # ------------------------------------------------------------------
+    # Immutability
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        self.check_access("write")  # who may write at all comes first
+        changed = set(vals)
+        for entry in self:
+            if entry.state != "pending" or not changed <= POSTING_FIELDS:
+                raise UserError(
+                    _(
+                        "Wallet transaction %(ref)s is part of the ledger and cannot be"
+                        " modified. Correct it with a reversal.",
+                        ref=entry.name,
+                    )
+                )
+        if "state" in vals and vals["state"] not in ("done", "cancel"):
+            raise UserError(_("A pending wallet transaction can only become done or cancelled."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("Wallet transactions are never deleted. Correct them with a reversal."))
+
+    # ------------------------------------------------------------------
+    # Ledger service
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _credit(self, partner, amount, kind="topup", pending=False, **values):
+        """Add money to ``partner``'s wallet, or record a pending top-up.
+
+        ``values`` holds the description and the links (payment transaction,
+        order, invoice, journal, counterpart account...).  A pending entry
+        moves nothing until ``_confirm``; a done one is posted at once.
+        """
+        wallet, amount = self._prepare_entry(partner, amount, values)
+        if existing := self._find_processed(values, "credit"):
+            return existing
+        entry = self._create_entry(wallet, amount, "credit", kind, pending, values)
+        wallet._add(**{"pending" if pending else "balance": amount})
+        return entry
+
+    @api.model
+    def _debit(self, partner, amount, kind="payment", **values):
+        """Take money from ``partner``'s wallet, atomically.
+
+        The wallet row stays locked until the transaction ends, so a second
+        debit waits for this one and then sees the lowered balance; it can
+        never spend the same funds.
+        """
+        wallet, amount = self._prepare_entry(partner, amount, values)
+        if existing := self._find_processed(values, "debit"):
+            return existing
+        if wallet.currency_id.compare_amounts(wallet.balance, amount) < 0:
+            raise UserError(
+                _(
+                    "Insufficient wallet balance: %(available)s available, %(needed)s needed.",
+                    available=self._format_amount(wallet.balance, wallet.currency_id),
+                    needed=self._format_amount(amount, wallet.currency_id),
+                )
+            )
+        entry = self._create_entry(wallet, amount, "debit", kind, False, values)
+        wallet._add(balance=-amount)
+        return entry
+
+    def _confirm(self, journal=None, **links):
+        """Pending → done: the top-up's money becomes available and is posted.
+
+        ``links`` may carry the posting the payment framework already made
+        (``account_payment_id``); otherwise the ledger posts it in ``journal``.
+        """
+        for entry in self:
+            wallet = entry._lock_own_wallet()
+            entry._check_pending()
+            if links:
+                entry.sudo().write(links)
+            entry.sudo().write({"state": "done", **entry._post(journal)})
+            wallet._add(balance=entry.amount, pending=-entry.amount)
+        return True
+
+    def _cancel(self):
+        """Pending → cancelled: the announced top-up will never arrive."""
+        for entry in self:
+            wallet = entry._lock_own_wallet()
+            entry._check_pending()
+            entry.sudo().write({"state": "cancel"})
+            wallet._add(pending=-entry.amount)
+        return True
+
+    def _reverse(self, reason):
+        """Correct a done entry with a new, opposite one that points at it.
+
+        Reversing a credit is a debit: it is refused when the money has
+        already been spent, so a correction never makes a wallet negative.
+        """
+        self.ensure_one()
+        if self.state != "done":
+            raise UserError(_("Only a done wallet transaction can be reversed."))
+        if self.kind == "reversal":
+            raise UserError(_("A reversal cannot itself be reversed; record a new entry."))
+        if self.reversal_transaction_id:
+            raise UserError(
+                _(
+                    "%(ref)s has already been reversed by %(reversal)s.",
+                    ref=self.name,
+                    reversal=self.reversal_transaction_id.name,
+                )
+            )
+        values = {
+            "description": _("Reversal of %(ref)s: %(reason)s", ref=self.name, reason=reason),
+            "reversed_transaction_id": self.id,
+            "company": self.company_id,
+        }
+        ledger = self.env["wallet.transaction"]
+        method = ledger._debit if self.direction == "credit" else ledger._credit
+        return method(self.partner_id, self.amount, kind="reversal", **values)
+
+    # ------------------------------------------------------------------
+    # Ledger internals
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _prepare_entry(self, partner, amount, values):
+        company = values.pop("company", None) or self.env.company
+        currency = company.currency_id
+        if not isinstance(amount, int | float) or not math.isfinite(amount):
+            raise ValidationError(_("The wallet amount must be a number."))
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(_("The wallet amount must be greater than zero."))
+        rounded = currency.round(amount)
+        if not float_is_zero(amount - rounded, precision_digits=10):
+            raise ValidationError(
+                _(
+                    "The wallet amount %(amount)s has more decimals than %(currency)s allows.",
+                    amount=amount,
+                    currency=currency.name,
+                )
+            )
+        wallet = self.env["wallet.balance"]._lock(partner.commercial_partner_id, company)
+        return wallet, rounded
+
+    @api.model
+    def _create_entry(self, wallet, amount, direction, kind, pending, values):
+        journal = values.pop("journal", None)
+        unknown = set(values) - set(self._fields)
+        if unknown:
+            raise TypeError(f"unknown wallet transaction values: {sorted(unknown)}")
+        vals = {
+            **values,
+            "name": self.env["ir.sequence"]
+            .with_company(wallet.company_id)
+            .next_by_code("wallet.transaction"),
+            "partner_id": wallet.partner_id.id,
+            "company_id": wallet.company_id.id,
+            "currency_id": wallet.currency_id.id,
+            "amount": amount,
+            "direction": direction,
+            "kind": kind,
+            "state": "pending" if pending else "done",
+        }
+        if not pending:
+            vals.update(self.new(vals)._post(journal))
+        return self.sudo().create(vals)
+
+    @api.model
+    def _find_processed(self, values, direction):
+        """A payment transaction moves money once per direction: processing it
+        again (a replayed notification, a refreshed page) returns the entry it
+        made.  Called under the wallet lock; the unique constraint is the
+        backstop should two workers race past it."""
+        payment_transaction = values.get("payment_transaction_id")
+        if not payment_transaction:
+            return self.browse()
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("payment_transaction_id", "=", payment_transaction),
+                    ("direction", "=", direction),
+                ],
+                limit=1,
+            )
+            .sudo(False)
+        )
+
+    def _lock_own_wallet(self):
+        return self.env["wallet.balance"]._lock(self.partner_id, self.company_id)
+
+    def _check_pending(self):
+        # Read again under the lock: another worker may have moved it already.
+        self.invalidate_recordset(["state"])
+        if self.state != "pending":
+            raise UserError(
+                _(
+                    "Wallet transaction %(ref)s is %(state)s; only a pending one can be"
+                    " confirmed or cancelled.",
+                    ref=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                )
+            )
+
+    @api.model
+    def _format_amount(self, amount, currency):
+        return currency.format(amount)
+
+    # ------------------------------------------------------------------
+    # Actions (buttons)
+    # ------------------------------------------------------------------
+
+    def _check_manager(self):
+        if not self.env.user.has_group("website_wallet.group_wallet_manager"):
+            raise AccessError(_("Only a Wallet Manager can confirm or cancel wallet top-ups."))
+
+    def action_confirm(self):
+        self._check_manager()
+        return self.sudo()._confirm()
+
+    def action_cancel(self):
+        self._check_manager()
+        return self.sudo()._cancel()
+
+    def action_reverse(self):
+        self._check_manager()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "website_wallet.action_wallet_adjustment_wizard"
+        ) | {"context": {"default_reverse_transaction_id": self.id}}
+
+    # ------------------------------------------------------------------
+    # Accounting: every done entry is booked on the Customer Wallet account
+    # ------------------------------------------------------------------
+
+    def _post(self, journal=None):
+        """Post the accounting entry of an entry about to become done.
+
+        ``self`` may be a draft (``new``) record: the entry is created with its
+        posting, so a done entry never changes afterwards.  An entry that
+        arrives already posted (the payment framework posts its own payments)
+        is only linked.  Returns the fields that link the posting.
+        """
+        self.ensure_one()
+        if self.account_payment_id:
+            return {
+                "account_payment_id": self.account_payment_id.id,
+                "move_id": self.account_payment_id.move_id.id,
+            }
+        if self.move_id:
+            return {"move_id": self.move_id.id}
+        account, wallet_journal = self.company_id._wallet_accounting()
+        if self.kind == "topup":
+            journal = journal or self.payment_transaction_id.provider_id.journal_id
+            if not journal:
+                raise UserError(_("Choose the journal in which the top-up money was received."))
+            payment = self._post_payment(journal, "inbound", account)
+        elif self.kind in ("payment", "refund"):
+            payment_type = "inbound" if self.direction == "debit" else "outbound"
+            payment = self._post_payment(wallet_journal, payment_type, self._receivable_account())
+            self._reconcile_invoice(payment)
+        elif self.kind == "adjustment":
+            return {"move_id": self._post_adjustment(wallet_journal, account).id}
+        else:
+            return {"move_id": self._post_reversal().id}
+        return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
+
+    def _post_payment(self, journal, payment_type, destination):
+        """Top-ups: Dr outstanding receipts / Cr Customer Wallet.  Wallet
+        payments: Dr Customer Wallet / Cr receivable (refunds the reverse);
+        the Wallet journal's method lines book on the Customer Wallet."""
+        method_lines = (
+            journal.inbound_payment_method_line_ids
+            if payment_type == "inbound"
+            else journal.outbound_payment_method_line_ids
+        )
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "payment_type": payment_type,
+                    "partner_type": "customer",
+                    "partner_id": self.partner_id.id,
+                    "amount": self.amount,
+                    "currency_id": self.currency_id.id,
+                    "journal_id": journal.id,
+                    "company_id": self.company_id.id,
+                    "payment_method_line_id": method_lines[:1].id,
+                    "destination_account_id": destination.id,
+                    "memo": self._posting_label(),
+                }
+            )
+        )
+        payment.action_post()
+        return payment
+
+    def _receivable_account(self):
+        term_lines = self.invoice_id.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        return (
+            term_lines[:1].account_id
+            or self.partner_id.with_company(self.company_id).property_account_receivable_id
+        )
+
+    def _reconcile_invoice(self, payment):
+        if self.invoice_id.state != "posted":
+            return
+        (payment.move_id.line_ids + self.invoice_id.line_ids).filtered(
+            lambda line: line.account_id == payment.destination_account_id and not line.reconciled
+        ).reconcile()
+
+    def _post_adjustment(self, journal, account):
+        """Credit: Dr counterpart / Cr Customer Wallet; debit the reverse."""
+        if not self.counterpart_account_id:
+            raise UserError(_("A manual adjustment needs a counterpart account."))
+        sign = -1 if self.direction == "credit" else 1
+        label = self._posting_label()
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "ref": label,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": account_id.id,
+                                "partner_id": self.partner_id.id,
+                                "name": label,
+                                "balance": line_sign * self.amount,
+                            }
+                        )
+                        for account_id, line_sign in (
+                            (account, sign),
+                            (self.counterpart_account_id, -sign),
+                        )
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    def _post_reversal(self):
+        original = self.reversed_transaction_id.move_id
+        reversal = original.sudo()._reverse_moves(
+            [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}]
+        )
+        reversal.action_post()
+        return reversal
+
+    def _posting_label(self):
+        return " - ".join(filter(None, [self.name, self.description]))
+
+    # ------------------------------------------------------------------
+    # Consistency check
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_ledger(self):
+        """Recompute every wallet from the ledger and its books.
+
+        Returns one line per difference between the ledger, the aggregate
+        and the Customer Wallet account; an empty list means all agree.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH ledger AS (
+                    SELECT partner_id, company_id,
+                           SUM(CASE WHEN state = 'done' AND direction = 'credit' THEN amount
+                                    WHEN state = 'done' AND direction = 'debit' THEN -amount
+                                    ELSE 0 END) AS balance,
+                           SUM(CASE WHEN state = 'pending' THEN amount ELSE 0 END) AS pending
+                      FROM wallet_transaction
+                  GROUP BY partner_id, company_id
+                ), books AS (
+                    SELECT line.partner_id, line.company_id, -SUM(line.balance) AS balance
+                      FROM account_move_line line
+                      JOIN res_company company ON company.id = line.company_id
+                     WHERE line.account_id = company.wallet_account_id
+                       AND line.parent_state = 'posted'
+                  GROUP BY line.partner_id, line.company_id
+                )
+                SELECT COALESCE(w.partner_id, l.partner_id, b.partner_id),
+                       COALESCE(w.company_id, l.company_id, b.company_id),
+                       COALESCE(l.balance, 0), COALESCE(l.pending, 0),
+                       COALESCE(w.balance, 0), COALESCE(w.pending, 0),
+                       COALESCE(b.balance, 0)
+                  FROM wallet_balance w
+             FULL JOIN ledger l
+                    ON l.partner_id = w.partner_id AND l.company_id = w.company_id
+             FULL JOIN books b
+                    ON b.partner_id = COALESCE(w.partner_id, l.partner_id)
+                   AND b.company_id = COALESCE(w.company_id, l.company_id)
+                """
+            )
+        )
+        problems = []
+        for partner_id, company_id, *figures in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id)
+            ledger, ledger_pending, aggregate, aggregate_pending, books = figures
+            if any(
+                not company.currency_id.is_zero(a - b)
+                for a, b in (
+                    (ledger, aggregate),
+                    (ledger_pending, aggregate_pending),
+                    (ledger, books),
+                )
+            ):
+                problems.append(
+                    _(
+                        "%(partner)s (%(company)s): ledger %(ledger)s, pending %(pending)s;"
+                        " aggregate %(aggregate)s, pending %(aggregate_pending)s;"
+                        " Customer Wallet account %(books)s",
+                        partner=self.env["res.partner"].browse(partner_id).display_name,
+                        company=company.name,
+                        ledger=ledger,
+                        pending=ledger_pending,
+                        aggregate=aggregate,
+                        aggregate_pending=aggregate_pending,
+                        books=books,
+                    )
+                )
+        return problems
+
+    @api.model
+    def action_check_ledger(self):
+        problems = self._check_ledger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Wallet ledger check"),
+                "message": "\n".join(problems)
+                or _("Every wallet agrees with its ledger and with the Customer Wallet account."),
+                "type": "danger" if problems else "success",
+                "sticky": bool(problems),
+            },
+        }

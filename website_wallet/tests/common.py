@@ -1,0 +1,99 @@
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+
+class WalletFixtures:
+    """A company customer with a contact, users of each role, and the journals
+    and accounts the ledger books against."""
+
+    @classmethod
+    def setup_wallet_fixtures(cls):
+        cls.company = cls.env.company
+        cls.company._wallet_setup_accounting()
+        cls.currency = cls.company.currency_id
+        cls.Ledger = cls.env["wallet.transaction"]
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Wallet Customer Inc", "is_company": True}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Wendy Wallet", "parent_id": cls.customer.id, "email": "wendy@example.com"}
+        )
+        cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
+        cls.bank_journal = cls.env["account.journal"].search(
+            [
+                ("type", "=", "bank"),
+                ("company_id", "=", cls.company.id),
+                ("id", "!=", cls.company.wallet_journal_id.id),
+            ],
+            limit=1,
+        )
+        cls.goodwill_account = cls.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", cls.company.ids)], limit=1
+        )
+        cls.portal_user = new_test_user(
+            cls.env, login="wallet_portal", groups="base.group_portal", partner_id=cls.contact.id
+        )
+        cls.other_portal_user = new_test_user(
+            cls.env,
+            login="wallet_portal_other",
+            groups="base.group_portal",
+            partner_id=cls.other_customer.id,
+        )
+        cls.wallet_user = new_test_user(cls.env, login="wallet_clerk", groups="base.group_user")
+        cls.wallet_manager = new_test_user(
+            cls.env,
+            login="wallet_boss",
+            groups="base.group_user,website_wallet.group_wallet_manager",
+        )
+
+    def topup(self, amount, partner=None, **values):
+        values.setdefault("journal", self.bank_journal)
+        return self.Ledger._credit(partner or self.customer, amount, kind="topup", **values)
+
+    def wire_topup(self, amount, partner=None):
+        """A pending top-up, as a wire transfer leaves it: the payment transaction
+        tells in which journal the money will arrive."""
+        partner = partner or self.customer
+        provider = self.env.ref("payment.payment_provider_transfer")
+        provider.write({"state": "test", "journal_id": self.bank_journal.id})
+        transaction = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "amount": amount,
+                "currency_id": self.currency.id,
+                "partner_id": partner.id,
+            }
+        )
+        return self.Ledger._credit(
+            partner, amount, kind="topup", pending=True, payment_transaction_id=transaction.id
+        )
+
+    def wallet_account_balance(self, partner=None):
+        """The partner's balance on the Customer Wallet liability account (credit positive)."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("account_id", "=", self.company.wallet_account_id.id),
+                ("partner_id", "=", (partner or self.customer).id),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        return -sum(lines.mapped("balance"))
+
+    def assertBooksAgree(self, partner=None):
+        partner = partner or self.customer
+        self.assertAlmostEqual(self.wallet_account_balance(partner), partner.wallet_balance, 2)
+        self.assertEqual(self.Ledger._check_ledger(), [])
+
+
+class WalletCommon(WalletFixtures, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_fixtures()
+
+
+class WalletHttpCommon(WalletFixtures, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_fixtures()

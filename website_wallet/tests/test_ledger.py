@@ -1,0 +1,216 @@
+from psycopg2 import IntegrityError
+from psycopg2.errors import CheckViolation
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
+
+from .common import WalletCommon
+
+
+class TestLedger(WalletCommon):
+    def test_credit_and_debit_move_the_commercial_partner_balance(self):
+        self.topup(100.0, partner=self.contact)
+        self.assertEqual(self.customer.wallet_balance, 100.0)
+        self.assertEqual(self.contact.wallet_balance, 100.0, "contacts share the company wallet")
+        debit = self.Ledger._debit(self.contact, 40.0, description="Order S001")
+        self.assertEqual(debit.partner_id, self.customer)
+        self.assertEqual((debit.direction, debit.kind, debit.state), ("debit", "payment", "done"))
+        self.assertEqual(self.customer.wallet_balance, 60.0)
+        self.assertBooksAgree()
+
+    def test_reference_comes_from_the_sequence(self):
+        first, second = self.topup(1.0), self.topup(2.0)
+        self.assertRegex(first.name, r"^WLT/\d{4}/\d{5}$")
+        self.assertNotEqual(first.name, second.name)
+
+    def test_rounding_leaves_exactly_zero(self):
+        self.topup(0.1)
+        self.topup(0.2)
+        self.Ledger._debit(self.customer, 0.3)
+        self.assertTrue(self.currency.is_zero(self.customer.wallet_balance))
+        self.assertEqual(
+            self.env["wallet.balance"].search([("partner_id", "=", self.customer.id)]).balance, 0.0
+        )
+        self.assertBooksAgree()
+
+    def test_insufficient_balance_is_refused_with_the_available_amount(self):
+        self.topup(25.0)
+        with self.assertRaisesRegex(
+            UserError, r"Insufficient wallet balance: \$\s?25\.00 available"
+        ):
+            self.Ledger._debit(self.customer, 25.01)
+        self.assertEqual(self.customer.wallet_balance, 25.0)
+        self.assertEqual(self.Ledger.search_count([("partner_id", "=", self.customer.id)]), 1)
+
+    def test_a_debit_of_the_whole_balance_is_allowed(self):
+        self.topup(25.0)
+        self.Ledger._debit(self.customer, 25.0)
+        self.assertEqual(self.customer.wallet_balance, 0.0)
+
+    def test_never_topped_up_wallet_cannot_pay(self):
+        with self.assertRaisesRegex(UserError, "Insufficient wallet balance"):
+            self.Ledger._debit(self.other_customer, 1.0)
+
+    def test_bad_amounts_are_refused(self):
+        for amount in (0, 0.0, -5.0, float("nan"), float("inf"), 1.005, "10", None):
+            with self.subTest(amount=amount), self.assertRaises(ValidationError):
+                self.topup(amount)
+        self.assertFalse(self.Ledger.search([("partner_id", "=", self.customer.id)]))
+
+    def test_pending_topup_counts_separately_until_confirmed(self):
+        wire = self.wire_topup(600.0)
+        self.assertEqual(wire.state, "pending")
+        self.assertFalse(wire.move_id, "nothing is booked before the money arrives")
+        self.assertEqual((self.customer.wallet_balance, self.customer.wallet_pending), (0.0, 600.0))
+        with self.assertRaisesRegex(UserError, "Insufficient"):
+            self.Ledger._debit(self.customer, 1.0)
+        wire._confirm(journal=self.bank_journal)
+        self.assertEqual(wire.state, "done")
+        self.assertTrue(wire.move_id)
+        self.assertEqual((self.customer.wallet_balance, self.customer.wallet_pending), (600.0, 0.0))
+        self.assertBooksAgree()
+
+    def test_pending_topup_cancelled_credits_nothing(self):
+        wire = self.wire_topup(50.0)
+        wire._cancel()
+        self.assertEqual(wire.state, "cancel")
+        self.assertEqual((self.customer.wallet_balance, self.customer.wallet_pending), (0.0, 0.0))
+        self.assertBooksAgree()
+
+    def test_only_pending_entries_change_state(self):
+        done = self.topup(10.0)
+        wire = self.wire_topup(10.0)
+        wire._cancel()
+        for entry, action in (
+            (done, "_confirm"),
+            (done, "_cancel"),
+            (wire, "_confirm"),
+            (wire, "_cancel"),
+        ):
+            with self.subTest(state=entry.state, action=action), self.assertRaises(UserError):
+                getattr(entry, action)()
+        self.assertEqual(self.customer.wallet_balance, 10.0)
+
+    def test_state_cannot_go_back_to_pending(self):
+        wire = self.wire_topup(10.0)
+        with self.assertRaises(UserError):
+            wire.sudo().write({"state": "pending"})
+
+    def test_reversal_points_at_the_original_and_restores_the_balance(self):
+        topup = self.topup(80.0)
+        payment = self.Ledger._debit(self.customer, 30.0)
+        reversal = payment._reverse("charged twice")
+        self.assertEqual(reversal.reversed_transaction_id, payment)
+        self.assertEqual(payment.reversal_transaction_id, reversal)
+        self.assertEqual((reversal.direction, reversal.kind), ("credit", "reversal"))
+        self.assertIn("charged twice", reversal.description)
+        self.assertEqual(self.customer.wallet_balance, 80.0)
+        with self.assertRaises(UserError):
+            payment._reverse("again")
+        with self.assertRaises(UserError):
+            reversal._reverse("reverse the reversal")
+        self.assertEqual(topup.state, "done")
+        self.assertBooksAgree()
+
+    def test_reversing_spent_credit_is_refused(self):
+        topup = self.topup(50.0)
+        self.Ledger._debit(self.customer, 40.0)
+        with self.assertRaisesRegex(UserError, "Insufficient"):
+            topup._reverse("card charged back")
+        self.assertEqual(self.customer.wallet_balance, 10.0)
+
+    def test_manual_adjustment_books_against_the_chosen_account(self):
+        entry = self.Ledger._credit(
+            self.customer,
+            15.0,
+            kind="adjustment",
+            description="goodwill",
+            counterpart_account_id=self.goodwill_account.id,
+        )
+        lines = entry.move_id.line_ids
+        self.assertEqual(
+            lines.filtered(lambda line: line.account_id == self.goodwill_account).debit, 15.0
+        )
+        self.assertEqual(
+            lines.filtered(lambda line: line.account_id == self.company.wallet_account_id).credit,
+            15.0,
+        )
+        with self.assertRaisesRegex(UserError, "counterpart account"):
+            self.Ledger._credit(self.customer, 1.0, kind="adjustment")
+        self.assertBooksAgree()
+
+    def test_wallet_is_per_company(self):
+        self.topup(10.0)
+        other_company = self.env["res.company"].create({"name": "Wallet Sister Co"})
+        self.assertEqual(self.customer.with_company(other_company).wallet_balance, 0.0)
+        self.assertEqual(self.customer.wallet_balance, 10.0)
+
+    def test_check_ledger_reports_a_tampered_aggregate(self):
+        self.topup(10.0)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE wallet_balance SET balance = 11 WHERE partner_id = %s", [self.customer.id]
+        )
+        self.env.invalidate_all()
+        problems = self.Ledger._check_ledger()
+        self.assertEqual(len(problems), 1)
+        self.assertIn("Wallet Customer Inc", problems[0])
+        action = self.Ledger.action_check_ledger()
+        self.assertEqual(action["params"]["type"], "danger")
+
+    def test_database_refuses_a_negative_balance(self):
+        """Even code that bypassed the ledger could not store a negative wallet."""
+        self.topup(5.0)
+        self.env.flush_all()
+        with self.assertRaises(CheckViolation), self.cr.savepoint():
+            self.env.cr.execute(
+                "UPDATE wallet_balance SET balance = -1 WHERE partner_id = %s", [self.customer.id]
+            )
+
+    def test_a_payment_transaction_moves_money_once_per_direction(self):
+        provider = self.env.ref("payment.payment_provider_demo")
+        transaction = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": provider.payment_method_ids[:1].id
+                or self.env.ref("payment.payment_method_unknown").id,
+                "amount": 30.0,
+                "currency_id": self.currency.id,
+                "partner_id": self.customer.id,
+                "reference": "WALLET-IDEMPOTENT-1",
+            }
+        )
+        first = self.topup(30.0, payment_transaction_id=transaction.id)
+        again = self.topup(30.0, payment_transaction_id=transaction.id)
+        self.assertEqual(again, first)
+        self.assertEqual(self.customer.wallet_balance, 30.0)
+        debit = self.Ledger._debit(self.customer, 30.0, payment_transaction_id=transaction.id)
+        self.assertEqual(
+            self.Ledger._debit(self.customer, 30.0, payment_transaction_id=transaction.id), debit
+        )
+        self.assertEqual(self.customer.wallet_balance, 0.0)
+        self.assertBooksAgree()
+
+    def test_database_refuses_a_second_entry_for_one_payment_transaction(self):
+        provider = self.env.ref("payment.payment_provider_demo")
+        transaction = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "amount": 5.0,
+                "currency_id": self.currency.id,
+                "partner_id": self.customer.id,
+                "reference": "WALLET-IDEMPOTENT-2",
+            }
+        )
+        self.topup(5.0, payment_transaction_id=transaction.id)
+        wallet = self.env["wallet.balance"]._lock(self.customer, self.company)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
+            self.Ledger._create_entry(
+                wallet,
+                5.0,
+                "credit",
+                "topup",
+                False,
+                {"payment_transaction_id": transaction.id, "journal": self.bank_journal},
+            )

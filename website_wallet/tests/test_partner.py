@@ -1,0 +1,41 @@
+from odoo.tests import Form
+
+from .common import WalletCommon
+
+
+class TestPartner(WalletCommon):
+    def test_smart_button_shows_balance_and_pending_and_opens_the_transactions(self):
+        self.topup(42.0)
+        self.wire_topup(8.0)
+        partner = self.contact.with_user(self.wallet_user)
+        arch = partner.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_view_wallet_transactions"', arch)
+        with Form(partner) as form:
+            self.assertEqual(form.wallet_balance, 42.0)
+            self.assertEqual(form.wallet_pending, 8.0)
+        action = partner.action_view_wallet_transactions()
+        self.assertEqual(action["res_model"], "wallet.transaction")
+        self.assertEqual(
+            self.env["wallet.transaction"].search(action["domain"]).partner_id, self.customer
+        )
+
+    def test_balance_reads_cost_a_fixed_number_of_queries(self):
+        """Neither the history length nor the number of partners changes the cost."""
+        partners = self.env["res.partner"].create([{"name": f"Bulk {i}"} for i in range(20)])
+        for count, partner in enumerate(partners, start=1):
+            for _ in range(count):
+                self.topup(1.0, partner=partner)
+        self.topup(1.0)
+
+        def queries_to_read(records):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            records.read(["wallet_balance", "wallet_pending"])
+            return self.cr.sql_log_count - before
+
+        queries_to_read(partners)  # warm the caches of access rights and rules
+        one = queries_to_read(self.customer)
+        self.assertEqual(queries_to_read(partners[-1]), one, "20 entries cost what 1 costs")
+        self.assertEqual(queries_to_read(partners), one, "20 partners cost what 1 costs")
+        self.assertLessEqual(one, 5)
+        self.assertEqual(partners[-1].wallet_balance, 20.0)

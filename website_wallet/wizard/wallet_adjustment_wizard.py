@@ -1,0 +1,71 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class WalletAdjustmentWizard(models.TransientModel):
+    """Manual corrections of a wallet, always as new ledger entries: an
+    adjustment booked against a chosen account, or the reversal of an entry."""
+
+    _name = "wallet.adjustment.wizard"
+    _description = "Wallet Manual Adjustment"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    reverse_transaction_id = fields.Many2one(
+        "wallet.transaction",
+        "Entry to Reverse",
+        check_company=True,
+        domain="[('state', '=', 'done'), ('kind', '!=', 'reversal')]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        domain="[('parent_id', '=', False)]",
+        help="The wallet belongs to the commercial partner; contacts share it.",
+    )
+    direction = fields.Selection(
+        [("credit", "Add money (credit)"), ("debit", "Remove money (debit)")],
+        default="credit",
+    )
+    amount = fields.Monetary()
+    reason = fields.Char(required=True)
+    counterpart_account_id = fields.Many2one(
+        "account.account",
+        check_company=True,
+        domain="[('deprecated', '=', False), ('account_type', 'not in',"
+        " ('asset_receivable', 'liability_payable'))]",
+        help="The account the adjustment is booked against, e.g. a goodwill expense.",
+    )
+    wallet_balance = fields.Monetary(related="partner_id.wallet_balance", string="Balance")
+
+    def action_apply(self):
+        self.ensure_one()
+        self.env["wallet.transaction"]._check_manager()
+        Ledger = self.env["wallet.transaction"].sudo().with_company(self.company_id)
+        if self.reverse_transaction_id:
+            entry = self.reverse_transaction_id.sudo()._reverse(self.reason)
+        else:
+            if not (self.partner_id and self.counterpart_account_id):
+                raise UserError(_("Choose the customer and the counterpart account."))
+            method = Ledger._credit if self.direction == "credit" else Ledger._debit
+            entry = method(
+                self.partner_id,
+                self.amount,
+                kind="adjustment",
+                description=self.reason,
+                counterpart_account_id=self.counterpart_account_id.id,
+                company=self.company_id,
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Wallet Transaction"),
+            "res_model": "wallet.transaction",
+            "res_id": entry.id,
+            "view_mode": "form",
+        }
