@@ -127,7 +127,7 @@ odoo() {
 quiet_pip() {
     # Some machines list local package folders that do not exist: pip warns
     # about each one.  Hide only those lines.
-    "$PY" -m pip -q "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+    env -u PYTHONPATH "$PY" -m pip -q "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 }
 
 # Install or update modules; fail when Odoo logs an error, since odoo-bin

@@ -18,8 +18,10 @@ trap cleanup EXIT
 say "creating test database '$DB'"
 odoo_init -d "$DB" -i "$MODULES"
 
-# A pristine copy for the uninstall check (tests_served/test_uninstall.py).
-psql -q -d postgres -c "CREATE DATABASE \"${DB}_uninstall\" TEMPLATE \"$DB\""
+# A fresh database with only website_wallet, for the uninstall check
+# (tests_served/test_uninstall.py).
+say "creating uninstall-check database '${DB}_uninstall'"
+odoo_init -d "${DB}_uninstall" -i website_wallet --without-demo=all
 export WALLET_UNINSTALL_DB="${DB}_uninstall"
 
 say "pytest"

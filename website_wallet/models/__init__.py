@@ -1,4 +1,7 @@
+from . import account_chart_template
+from . import payment_transaction
 from . import res_company
 from . import res_partner
 from . import wallet_balance
 from . import wallet_transaction
+from . import website
