@@ -22,6 +22,7 @@
         "wizard/wallet_adjustment_wizard_views.xml",
         "views/wallet_transaction_views.xml",
         "views/res_partner_views.xml",
+        "views/portal_templates.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -276,9 +276,7 @@ class WalletTransaction(models.Model):
             raise TypeError(f"unknown wallet transaction values: {sorted(unknown)}")
         vals = {
             **values,
-            "name": self.env["ir.sequence"]
-            .with_company(wallet.company_id)
-            .next_by_code("wallet.transaction"),
+            "name": values.get("name") or self._next_reference(wallet.company_id),
             "partner_id": wallet.partner_id.id,
             "company_id": wallet.company_id.id,
             "currency_id": wallet.currency_id.id,
@@ -312,6 +310,12 @@ class WalletTransaction(models.Model):
             .sudo(False)
         )
 
+    @api.model
+    def _next_reference(self, company):
+        """A reference drawn ahead, for a payment transaction to start with."""
+        sequence = self.env["ir.sequence"].sudo().with_company(company)
+        return sequence.next_by_code("wallet.transaction")
+
     def _lock_own_wallet(self):
         return self.env["wallet.balance"]._lock(self.partner_id, self.company_id)
 
@@ -341,12 +345,29 @@ class WalletTransaction(models.Model):
             raise AccessError(_("Only a Wallet Manager can confirm or cancel wallet top-ups."))
 
     def action_confirm(self):
+        """Confirm a received top-up.  One paid through a payment transaction is
+        confirmed through it, so that both move to done together and the
+        framework's post-processing makes the (single) credit."""
         self._check_manager()
-        return self.sudo()._confirm()
+        for entry in self.sudo():
+            entry._check_pending()
+            if transaction := entry.payment_transaction_id:
+                transaction._set_done()
+                transaction._post_process()
+            else:
+                entry._confirm()
+        return True
 
     def action_cancel(self):
         self._check_manager()
-        return self.sudo()._cancel()
+        for entry in self.sudo():
+            entry._check_pending()
+            if transaction := entry.payment_transaction_id:
+                transaction._set_canceled()
+                transaction._post_process()
+            else:
+                entry._cancel()
+        return True
 
     def action_reverse(self):
         self._check_manager()
@@ -482,6 +503,50 @@ class WalletTransaction(models.Model):
 
     def _posting_label(self):
         return " - ".join(filter(None, [self.name, self.description]))
+
+    # ------------------------------------------------------------------
+    # Portal history
+    # ------------------------------------------------------------------
+
+    def _signed_amount(self):
+        if self.state != "done":
+            return 0.0
+        return self.amount if self.direction == "credit" else -self.amount
+
+    @api.model
+    def _signed_sum_of_newest(self, domain, count):
+        """What the ``count`` newest entries of ``domain`` moved, in one query."""
+        if not count:
+            return 0.0
+        query = self._search(domain, order=self._order, limit=count)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(SUM(CASE WHEN direction = 'credit' THEN amount ELSE -amount END), 0)
+                  FROM wallet_transaction
+                 WHERE state = 'done' AND id IN %s
+                """,
+                query.subselect(),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _portal_rows(self, balance_at_top):
+        """The entries (newest first) with the balance after each, and a link to
+        the order or invoice when the current user may open it."""
+        rows, balance = [], balance_at_top
+        for entry in self:
+            document = entry.sudo().invoice_id or entry.sudo().sale_order_id
+            visible = document and document.with_env(self.env).has_access("read")
+            rows.append(
+                {
+                    "entry": entry,
+                    "balance": balance,
+                    "document_url": visible and document.get_portal_url(),
+                }
+            )
+            balance -= entry._signed_amount()
+        return rows
 
     # ------------------------------------------------------------------
     # Consistency check

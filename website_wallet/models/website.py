@@ -1,0 +1,71 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+import math
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class Website(models.Model):
+    _inherit = "website"
+
+    wallet_currency_id = fields.Many2one(related="company_id.currency_id")
+    wallet_topup_min = fields.Monetary(
+        "Minimum Top-up",
+        currency_field="wallet_currency_id",
+        default=1.0,
+        help="Smallest amount a customer may add to their wallet on this website.",
+    )
+    wallet_topup_max = fields.Monetary(
+        "Maximum Top-up",
+        currency_field="wallet_currency_id",
+        help="Largest amount a customer may add at once on this website; empty for no limit.",
+    )
+
+    @api.constrains("wallet_topup_min", "wallet_topup_max")
+    def _check_wallet_topup_limits(self):
+        for website in self:
+            currency = website.wallet_currency_id
+            if currency.compare_amounts(website.wallet_topup_min, 0.0) <= 0:
+                raise ValidationError(_("The minimum top-up must be greater than zero."))
+            if website.wallet_topup_max and (
+                currency.compare_amounts(website.wallet_topup_max, website.wallet_topup_min) < 0
+            ):
+                raise ValidationError(
+                    _("The maximum top-up must be empty or at least the minimum top-up.")
+                )
+
+    def _wallet_parse_topup_amount(self, raw):
+        """Validate an amount typed by a customer.
+
+        Returns ``(amount, error)``: the amount rounded to the currency, or a
+        message that says what is wrong, in the customer's words.
+        """
+        self.ensure_one()
+        currency = self.wallet_currency_id
+        text = str(raw if raw is not None else "").strip()
+        if not text:
+            return None, _("Enter the amount to add.")
+        try:
+            amount = float(text)
+        except ValueError:
+            amount = None
+        if amount is None or not math.isfinite(amount):
+            return None, _("Enter the amount as a number, for example 50.00.")
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            return None, _("The amount must be greater than zero.")
+        # Exact, not rounded: 10.004 is refused, not silently taken as 10.00.
+        if abs(amount - currency.round(amount)) > 1e-9:
+            return None, _("Use at most %(digits)s decimals.", digits=currency.decimal_places)
+        if currency.compare_amounts(amount, self.wallet_topup_min) < 0:
+            return None, _(
+                "The minimum top-up is %(minimum)s.",
+                minimum=currency.format(self.wallet_topup_min),
+            )
+        if self.wallet_topup_max and currency.compare_amounts(amount, self.wallet_topup_max) > 0:
+            return None, _(
+                "The maximum top-up is %(maximum)s.",
+                maximum=currency.format(self.wallet_topup_max),
+            )
+        return currency.round(amount), None
