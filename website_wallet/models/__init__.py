@@ -1,4 +1,5 @@
 from . import account_chart_template
+from . import payment_provider
 from . import payment_transaction
 from . import res_company
 from . import res_partner

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class PaymentTransaction(models.Model):
@@ -44,6 +45,55 @@ class PaymentTransaction(models.Model):
             company=self.company_id,
         )
 
+    # ------------------------------------------------------------------
+    # The wallet as the provider: paying an order or an invoice
+    # ------------------------------------------------------------------
+
+    def _get_specific_rendering_values(self, processing_values):
+        """The redirect form posts the reference to the wallet's processing route."""
+        res = super()._get_specific_rendering_values(processing_values)
+        if self.provider_code != "wallet":
+            return res
+        return {"api_url": "/payment/wallet/process", "reference": self.reference}
+
+    def _wallet_expected_amount(self):
+        """What the linked documents still ask for: the only amount a wallet pays."""
+        if self.invoice_ids:
+            return sum(self.invoice_ids.mapped("amount_residual"))
+        return sum(self.sale_order_ids.mapped("amount_total"))
+
+    def _wallet_pay(self):
+        """Debit the customer's wallet for this draft transaction, then mark it done.
+
+        The debit is atomic (see the ledger); if it fails, for instance because
+        the balance changed in another tab, the transaction ends in error with
+        the ledger's message and nothing is debited.
+        """
+        self.ensure_one()
+        if not (self.invoice_ids or self.sale_order_ids) or self.currency_id.compare_amounts(
+            self.amount, self._wallet_expected_amount()
+        ):
+            self._set_error(_("The amount to pay does not match the order or invoice."))
+            return False
+        try:
+            with self.env.cr.savepoint():
+                entry = self.env["wallet.transaction"]._debit(
+                    self.partner_id,
+                    self.amount,
+                    kind="payment",
+                    payment_transaction_id=self.id,
+                    sale_order_id=self.sale_order_ids[:1].id,
+                    invoice_id=self.invoice_ids[:1].id,
+                    description=", ".join((self.invoice_ids or self.sale_order_ids).mapped("name")),
+                    company=self.company_id,
+                )
+        except UserError as error:
+            self._set_error(str(error))
+            return False
+        self.payment_id = entry.account_payment_id
+        self._set_done()
+        return True
+
     def _create_payment(self, **extra_create_values):
         """A top-up is owed back to the customer, not earned: its payment credits
         the Customer Wallet liability instead of the receivable, so it can never
@@ -64,6 +114,14 @@ class PaymentTransaction(models.Model):
 
     def _post_process(self):
         result = super()._post_process()
+        for transaction in self.filtered(
+            lambda tx: tx.provider_code == "wallet" and tx.state == "done" and tx.payment_id
+        ):
+            # The order's invoice may only exist now (automatic invoicing): pay it
+            # with the wallet payment booked when the wallet was debited.
+            transaction.wallet_transaction_ids._reconcile_invoices(
+                transaction.payment_id, transaction.invoice_ids
+            )
         for transaction in self:
             entry = transaction._wallet_topup_entry()
             if not entry or entry.state != "pending":

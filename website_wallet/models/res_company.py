@@ -45,6 +45,7 @@ class ResCompany(models.Model):
                 company.wallet_account_id = company._wallet_create_account()
             if not company.wallet_journal_id:
                 company.wallet_journal_id = company._wallet_create_journal()
+            company._wallet_link_provider()
             company._wallet_route_journal_payments()
 
     def _wallet_create_account(self):
@@ -85,6 +86,16 @@ class ResCompany(models.Model):
                 "default_account_id": self.wallet_account_id.id,
             }
         )
+
+    def _wallet_link_provider(self):
+        """The wallet provider of the company records its payments in the Wallet journal."""
+        self.ensure_one()
+        providers = self.env["payment.provider"].search(
+            [("code", "=", "wallet"), ("company_id", "=", self.id)]
+        )
+        providers.filtered(
+            lambda p: p.journal_id != self.wallet_journal_id
+        ).journal_id = self.wallet_journal_id
 
     def _wallet_route_journal_payments(self):
         """Book every payment of the Wallet journal on the Customer Wallet account:

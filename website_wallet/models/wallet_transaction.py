@@ -404,7 +404,7 @@ class WalletTransaction(models.Model):
         elif self.kind in ("payment", "refund"):
             payment_type = "inbound" if self.direction == "debit" else "outbound"
             payment = self._post_payment(wallet_journal, payment_type, self._receivable_account())
-            self._reconcile_invoice(payment)
+            self._reconcile_invoices(payment, self.invoice_id)
         elif self.kind == "adjustment":
             return {"move_id": self._post_adjustment(wallet_journal, account).id}
         else:
@@ -419,6 +419,10 @@ class WalletTransaction(models.Model):
             journal.inbound_payment_method_line_ids
             if payment_type == "inbound"
             else journal.outbound_payment_method_line_ids
+        )
+        provider = self.payment_transaction_id.provider_id
+        method_lines = (
+            method_lines.filtered(lambda line: line.payment_provider_id == provider) or method_lines
         )
         payment = (
             self.env["account.payment"]
@@ -436,6 +440,7 @@ class WalletTransaction(models.Model):
                     "payment_method_line_id": method_lines[:1].id,
                     "destination_account_id": destination.id,
                     "memo": self._posting_label(),
+                    "payment_transaction_id": self.payment_transaction_id.id,
                 }
             )
         )
@@ -451,10 +456,13 @@ class WalletTransaction(models.Model):
             or self.partner_id.with_company(self.company_id).property_account_receivable_id
         )
 
-    def _reconcile_invoice(self, payment):
-        if self.invoice_id.state != "posted":
+    @api.model
+    def _reconcile_invoices(self, payment, invoices):
+        """Match a wallet payment with the invoices it pays (as account_payment does)."""
+        invoices = invoices.filtered(lambda invoice: invoice.state == "posted")
+        if not invoices:
             return
-        (payment.move_id.line_ids + self.invoice_id.line_ids).filtered(
+        (payment.move_id.line_ids + invoices.line_ids).filtered(
             lambda line: line.account_id == payment.destination_account_id and not line.reconciled
         ).reconcile()
 

@@ -15,7 +15,17 @@ class WalletFixtures:
             {"name": "Wallet Customer Inc", "is_company": True}
         )
         cls.contact = cls.env["res.partner"].create(
-            {"name": "Wendy Wallet", "parent_id": cls.customer.id, "email": "wendy@example.com"}
+            {
+                "name": "Wendy Wallet",
+                "parent_id": cls.customer.id,
+                "email": "wendy@example.com",
+                "phone": "+1 555 0101",
+                "street": "1 Wallet Way",
+                "city": "Springfield",
+                "zip": "62701",
+                "country_id": cls.env.ref("base.us").id,
+                "state_id": cls.env.ref("base.state_us_14").id,
+            }
         )
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
         cls.bank_journal = cls.env["account.journal"].search(
@@ -44,6 +54,42 @@ class WalletFixtures:
             login="wallet_boss",
             groups="base.group_user,website_wallet.group_wallet_manager",
         )
+
+    def make_product(self, name, price):
+        """A published service (no delivery step) at an exact, untaxed price."""
+        return self.env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "list_price": price,
+                "taxes_id": [],
+                "is_published": True,
+                "sale_ok": True,
+            }
+        )
+
+    def make_order(self, amount, partner=None):
+        product = self.make_product(f"Wallet item {amount}", amount)
+        return self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.contact).id,
+                "order_line": [(0, 0, {"product_id": product.id, "tax_id": []})],
+            }
+        )
+
+    def make_invoice(self, amount, move_type="out_invoice", partner=None):
+        product = self.make_product(f"Invoiced item {amount}", amount)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": (partner or self.contact).id,
+                "invoice_line_ids": [
+                    (0, 0, {"product_id": product.id, "price_unit": amount, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
 
     def topup(self, amount, partner=None, **values):
         values.setdefault("journal", self.bank_journal)

@@ -1,31 +1,7 @@
-from odoo import Command
-
 from .common import WalletCommon
 
 
 class TestAccounting(WalletCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.product = cls.env["product.product"].create(
-            {"name": "Wallet Widget", "list_price": 50.0}
-        )
-
-    def make_invoice(self, amount, move_type="out_invoice"):
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": self.contact.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
-                    )
-                ],
-            }
-        )
-        invoice.action_post()
-        return invoice
-
     def test_setup_creates_a_liability_account_and_a_wallet_journal(self):
         account, journal = self.company._wallet_accounting()
         self.assertEqual(account.account_type, "liability_current")

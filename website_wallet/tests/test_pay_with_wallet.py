@@ -1,0 +1,372 @@
+import re
+import threading
+
+from odoo import api
+from odoo.service.model import retrying
+from odoo.tests import TransactionCase
+from odoo.tools import mute_logger
+
+from odoo.addons.website.tools import MockRequest
+
+from .common import WalletCommon, WalletHttpCommon
+
+
+class WalletProviderMixin:
+    @classmethod
+    def setup_wallet_provider(cls):
+        cls.wallet_provider = cls.env.ref("website_wallet.payment_provider_wallet")
+        cls.company._wallet_setup_accounting()
+
+    def wallet_tx(self, amount, order=None, invoice=None, partner=None, **values):
+        return self.env["payment.transaction"].create(
+            {
+                "provider_id": self.wallet_provider.id,
+                "payment_method_id": self.env.ref("website_wallet.payment_method_wallet").id,
+                "amount": amount,
+                "currency_id": self.currency.id,
+                "partner_id": (partner or self.contact).id,
+                "operation": "online_redirect",
+                "sale_order_ids": [(6, 0, order.ids)] if order else [],
+                "invoice_ids": [(6, 0, invoice.ids)] if invoice else [],
+                **values,
+            }
+        )
+
+
+class TestWalletProvider(WalletProviderMixin, WalletCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_provider()
+
+    def compatible(self, amount, user=None, partner=None, report=None, **kwargs):
+        Provider = self.env["payment.provider"].with_user(user or self.portal_user).sudo()
+        return Provider._get_compatible_providers(
+            self.company.id,
+            (partner or self.contact).id,
+            amount,
+            currency_id=kwargs.pop("currency_id", self.currency.id),
+            report=report,
+            **kwargs,
+        )
+
+    def reason(self, amount, **kwargs):
+        report = {}
+        providers = self.compatible(amount, report=report, **kwargs)
+        self.assertNotIn(self.wallet_provider, providers)
+        return str(report["providers"][self.wallet_provider]["reason"])
+
+    def test_created_enabled_published_with_the_wallet_journal(self):
+        provider = self.wallet_provider
+        self.assertEqual(
+            (provider.code, provider.state, provider.is_published), ("wallet", "enabled", True)
+        )
+        self.assertEqual(provider.journal_id, self.company.wallet_journal_id)
+        self.assertEqual(provider.payment_method_ids.code, "wallet")
+        self.assertFalse(provider.support_tokenization)
+        self.assertFalse(provider.support_manual_capture)
+        self.assertFalse(provider.support_express_checkout)
+        self.assertEqual(provider.support_refund, "none")
+        line = provider.journal_id.inbound_payment_method_line_ids.filtered(
+            lambda line: line.payment_provider_id == provider
+        )
+        self.assertEqual(line.payment_account_id, self.company.wallet_account_id)
+
+    def test_offered_when_the_balance_covers_the_amount(self):
+        self.topup(100.0)
+        self.assertIn(self.wallet_provider, self.compatible(100.0))
+        self.assertIn(self.wallet_provider, self.compatible(99.999))
+
+    def test_every_rule_that_keeps_the_wallet_out_is_reported(self):
+        self.topup(100.0)
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        public = self.env.ref("base.public_user")
+        cases = [
+            ("logged-in customer", {"user": public}),
+            ("own wallet", {"partner": self.other_customer}),
+            ("holds USD only", {"currency_id": eur.id}),
+            ("only makes payments", {"is_validation": True}),
+            ("tokenization not supported", {"force_tokenization": True}),
+            ("express checkout not supported", {"is_express_checkout": True}),
+            ("its own top-up", {"is_wallet_topup": True}),
+        ]
+        for expected, kwargs in cases:
+            with self.subTest(expected=expected):
+                self.assertIn(expected, self.reason(50.0, **kwargs))
+        self.assertIn("insufficient wallet balance", self.reason(100.01))
+
+    def test_shortfall_is_shown_only_when_the_balance_is_the_reason(self):
+        self.topup(242.50)
+        with MockRequest(self.env(user=self.portal_user)) as request:
+            Provider = request.env["payment.provider"]
+            shortfall = Provider._wallet_shortfall(self.contact.id, 750.0, self.currency)
+            self.assertEqual(shortfall["missing"], 507.50)
+            self.assertEqual(shortfall["balance"], 242.50)
+            self.assertEqual(Provider._wallet_shortfall(self.contact.id, 200.0, self.currency), {})
+            never_topped_up = Provider._wallet_shortfall(
+                self.other_customer.id, 10.0, self.currency
+            )
+            self.assertEqual(never_topped_up, {}, "not this user's wallet: nothing to offer")
+        with MockRequest(self.env(user=self.other_portal_user)) as request:
+            shortfall = request.env["payment.provider"]._wallet_shortfall(
+                self.other_customer.id, 10.0, self.currency
+            )
+            self.assertEqual((shortfall["balance"], shortfall["missing"]), (0.0, 10.0))
+
+    def test_paying_an_order_confirms_it_and_debits_once(self):
+        self.topup(339.50)
+        order = self.make_order(97.0)
+        tx = self.wallet_tx(97.0, order=order)
+        self.assertTrue(tx._wallet_pay())
+        self.assertEqual(tx.state, "done")
+        tx._post_process()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(self.customer.wallet_balance, 242.50)
+        entry = tx.wallet_transaction_ids
+        self.assertEqual(
+            (entry.direction, entry.kind, entry.sale_order_id), ("debit", "payment", order)
+        )
+        self.assertEqual(tx.payment_id, entry.account_payment_id)
+        self.assertEqual(tx.payment_id.journal_id, self.company.wallet_journal_id)
+        self.assertEqual(
+            tx.payment_id.move_id.line_ids.filtered(lambda line: line.debit).account_id,
+            self.company.wallet_account_id,
+        )
+        tx._post_process()
+        self.assertFalse(tx._wallet_pay() and tx.state != "done")
+        self.assertEqual(self.customer.wallet_balance, 242.50)
+        self.assertBooksAgree()
+
+    def test_automatic_invoice_is_created_and_paid_by_the_wallet(self):
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        self.topup(100.0)
+        order = self.make_order(60.0)
+        tx = self.wallet_tx(60.0, order=order)
+        tx._wallet_pay()
+        tx.with_context(skip_sale_auto_invoice_send=True)._post_process()
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "posted")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertBooksAgree()
+
+    def test_without_automatic_invoice_the_payment_waits_for_the_invoice(self):
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)
+        self.topup(100.0)
+        order = self.make_order(60.0)
+        tx = self.wallet_tx(60.0, order=order)
+        tx._wallet_pay()
+        tx._post_process()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.invoice_ids)
+        self.assertEqual(tx.payment_id.state, "in_process")
+        self.assertBooksAgree()
+
+    def test_paying_an_invoice_marks_it_paid(self):
+        self.topup(80.0)
+        invoice = self.make_invoice(50.0)
+        tx = self.wallet_tx(50.0, invoice=invoice)
+        self.assertTrue(tx._wallet_pay())
+        tx._post_process()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(tx.wallet_transaction_ids.invoice_id, invoice)
+        self.assertEqual(self.customer.wallet_balance, 30.0)
+        self.assertBooksAgree()
+
+    def test_failed_debit_sets_the_transaction_in_error_and_debits_nothing(self):
+        self.topup(40.0)
+        order = self.make_order(50.0)
+        tx = self.wallet_tx(50.0, order=order)
+        self.assertFalse(tx._wallet_pay())
+        self.assertEqual(tx.state, "error")
+        self.assertIn("Insufficient wallet balance", tx.state_message)
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(self.customer.wallet_balance, 40.0)
+        self.assertFalse(tx.wallet_transaction_ids)
+
+    def test_altered_amount_is_refused(self):
+        self.topup(100.0)
+        order = self.make_order(50.0)
+        tx = self.wallet_tx(5.0, order=order)
+        self.assertFalse(tx._wallet_pay())
+        self.assertEqual(tx.state, "error")
+        self.assertEqual(self.customer.wallet_balance, 100.0)
+        loose = self.wallet_tx(5.0)
+        self.assertFalse(loose._wallet_pay(), "a wallet pays orders and invoices only")
+
+    def test_books_agree_after_topups_orders_and_invoices(self):
+        self.topup(339.50)
+        for amount in (97.0, 12.25):
+            tx = self.wallet_tx(amount, order=self.make_order(amount))
+            tx._wallet_pay()
+            tx._post_process()
+        wire = self.wire_topup(600.0)
+        wire.with_user(self.wallet_manager).action_confirm()
+        invoice = self.make_invoice(50.0)
+        tx = self.wallet_tx(50.0, invoice=invoice)
+        tx._wallet_pay()
+        tx._post_process()
+        self.assertAlmostEqual(self.customer.wallet_balance, 339.50 - 97 - 12.25 + 600 - 50)
+        self.assertBooksAgree()
+
+
+class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_provider()
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("wallet_portal", "wallet_portal")
+
+    def csrf_token(self):
+        page = self.url_open("/my/wallet/add").text
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def process(self, tx, method="POST", token=None):
+        data = {"reference": tx.reference, "csrf_token": token or self.csrf_token()}
+        if method == "GET":
+            return self.url_open(
+                f"/payment/wallet/process?reference={tx.reference}", allow_redirects=False
+            )
+        return self.url_open("/payment/wallet/process", data=data, allow_redirects=False)
+
+    def test_owner_pays_once_even_when_clicking_twice(self):
+        self.topup(100.0)
+        tx = self.wallet_tx(60.0, order=self.make_order(60.0))
+        token = self.csrf_token()
+        for _click in range(2):
+            response = self.process(tx, token=token)
+            self.assertEqual(response.status_code, 303)
+            self.assertTrue(response.headers["Location"].endswith("/payment/status"))
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(self.customer.wallet_balance, 40.0)
+        self.assertEqual(len(tx.wallet_transaction_ids), 1)
+
+    @mute_logger("odoo.http", "odoo.addons.website_wallet.controllers.payment")
+    def test_tampered_requests_are_refused_and_debit_nothing(self):
+        self.topup(100.0)
+        other_tx = self.wallet_tx(
+            10.0,
+            order=self.make_order(10.0, partner=self.other_customer),
+            partner=self.other_customer,
+        )
+        self.assertEqual(self.process(other_tx).status_code, 403, "another customer's transaction")
+        altered = self.wallet_tx(1.0, order=self.make_order(60.0))
+        self.process(altered)
+        self.assertEqual(altered.state, "error", "an altered amount")
+        done = self.wallet_tx(20.0, order=self.make_order(20.0))
+        done._set_done()
+        self.process(done)
+        cancelled = self.wallet_tx(20.0, order=self.make_order(20.0))
+        cancelled._set_canceled()
+        self.process(cancelled)
+        self.assertEqual(cancelled.state, "cancel")
+        draft = self.wallet_tx(20.0, order=self.make_order(20.0))
+        self.assertEqual(self.process(draft, method="GET").status_code, 405, "a GET")
+        self.assertEqual(
+            self.process(draft, token="forged").status_code, 400, "no valid CSRF token"
+        )
+        self.logout()
+        response = self.url_open(
+            "/payment/wallet/process", data={"reference": draft.reference}, allow_redirects=False
+        )
+        self.assertIn(response.status_code, (303, 400), "no session")
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(self.customer.wallet_balance, 100.0)
+        self.assertFalse(
+            self.Ledger.search([("direction", "=", "debit"), ("partner_id", "=", self.customer.id)])
+        )
+
+    def test_wallet_is_never_offered_on_public_pay_links(self):
+        self.topup(100.0)
+        self.logout()
+        html = self.url_open(f"/payment/pay?amount=10&partner_id={self.contact.id}").text
+        self.assertNotIn(f'data-provider-id="{self.wallet_provider.id}"', html)
+        self.assertNotIn("o_wallet_shortfall", html)
+
+    def test_portal_invoice_offers_the_wallet_or_the_shortfall(self):
+        invoice = self.make_invoice(50.0)
+        url = invoice.get_portal_url()
+        html = self.url_open(url).text
+        self.assertIn("o_wallet_shortfall", html)
+        self.assertIn("/my/wallet/add?amount=50.0", html)
+        self.topup(60.0)
+        html = self.url_open(url).text
+        self.assertIn(f'data-provider-id="{self.wallet_provider.id}"', html)
+        self.assertNotIn("o_wallet_shortfall", html)
+
+
+class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
+    """Two checkouts of one customer, each for 70% of the balance, at the same time,
+    each in its own database cursor, retried as Odoo retries a request."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env.company._wallet_setup_accounting()
+            customer = env["res.partner"].create({"name": "Two Tabs Customer"})
+            account = env["account.account"].search(
+                [("account_type", "=", "expense"), ("company_ids", "in", env.company.ids)], limit=1
+            )
+            env["wallet.transaction"]._credit(
+                customer, 100.0, kind="adjustment", counterpart_account_id=account.id
+            )
+            provider = env.ref("website_wallet.payment_provider_wallet")
+            product = env["product.product"].create(
+                {"name": "Two tabs", "list_price": 70.0, "taxes_id": []}
+            )
+            cls.tx_ids = []
+            for _tab in range(2):
+                order = env["sale.order"].create(
+                    {
+                        "partner_id": customer.id,
+                        "order_line": [(0, 0, {"product_id": product.id, "tax_id": []})],
+                    }
+                )
+                tx = env["payment.transaction"].create(
+                    {
+                        "provider_id": provider.id,
+                        "payment_method_id": provider.payment_method_ids.id,
+                        "amount": 70.0,
+                        "currency_id": env.company.currency_id.id,
+                        "partner_id": customer.id,
+                        "sale_order_ids": [(6, 0, order.ids)],
+                    }
+                )
+                cls.tx_ids.append(tx.id)
+            cls.customer_id = customer.id
+
+    def pay_in_own_cursor(self, tx_id, barrier, outcomes):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            barrier.wait()
+
+            transaction = env["payment.transaction"].browse(tx_id)
+            outcomes[tx_id] = retrying(transaction._wallet_pay, env)
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_one_checkout_succeeds_the_other_fails_cleanly(self):
+        barrier = threading.Barrier(2, timeout=10)
+        outcomes = {}
+        workers = [
+            threading.Thread(target=self.pay_in_own_cursor, args=(tx_id, barrier, outcomes))
+            for tx_id in self.tx_ids
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        self.assertEqual(sorted(outcomes.values()), [False, True], outcomes)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            txs = env["payment.transaction"].browse(self.tx_ids)
+            self.assertEqual(sorted(txs.mapped("state")), ["done", "error"])
+            failed = txs.filtered(lambda tx: tx.state == "error")
+            self.assertEqual(failed.sale_order_ids.state, "draft", "the order is left unpaid")
+            self.assertEqual(env["res.partner"].browse(self.customer_id).wallet_balance, 30.0)
+            self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
