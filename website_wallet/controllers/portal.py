@@ -1,6 +1,8 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from urllib.parse import urlsplit
+
 from werkzeug.exceptions import NotFound
 
 from odoo import _, http
@@ -114,15 +116,26 @@ class WalletPortal(PaymentPortal):
     # ------------------------------------------------------------------
 
     @http.route("/my/wallet/add", type="http", auth="user", website=True, methods=["GET", "POST"])
-    def portal_wallet_add(self, amount=None, **kwargs):
-        """The Add Money form; a posted amount (CSRF-checked) goes to the payment step."""
+    def portal_wallet_add(self, amount=None, return_url=None, **kwargs):
+        """The Add Money form; a posted amount (CSRF-checked) goes to the payment step.
+
+        ``return_url`` is where the shopper came from (a cart or an invoice that
+        the wallet could not pay yet): the status page links back to it.
+        """
         if request.httprequest.method != "POST":
+            if self._is_local_url(return_url):
+                request.session["wallet_return_url"] = return_url
             return self._render_wallet_add(amount=amount)
         value, error = request.website._wallet_parse_topup_amount(amount)
         if error:
             return self._render_wallet_add(amount=amount, error=error)
         digits = request.env.company.currency_id.decimal_places
         return request.redirect(f"/my/wallet/pay?amount={value:.{digits}f}")
+
+    @staticmethod
+    def _is_local_url(url):
+        parsed = urlsplit(url or "")
+        return bool(url) and url.startswith("/") and not parsed.scheme and not parsed.netloc
 
     def _render_wallet_add(self, amount=None, error=None):
         values = self._wallet_values(
@@ -229,5 +242,10 @@ class WalletPortal(PaymentPortal):
             access_token, tx_sudo.partner_id.id, tx_sudo.amount, tx_sudo.currency_id.id
         ):
             raise NotFound()
-        values = self._wallet_values(page_name="wallet_status", tx=tx_sudo, entry=entry)
+        return_url = (
+            request.session.pop("wallet_return_url", None) if tx_sudo.state == "done" else None
+        )
+        values = self._wallet_values(
+            page_name="wallet_status", tx=tx_sudo, entry=entry, return_url=return_url
+        )
         return request.render("website_wallet.portal_wallet_status", values)

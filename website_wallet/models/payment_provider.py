@@ -112,9 +112,12 @@ class PaymentProvider(models.Model):
         with_balance = self._wallet_unavailable_reason(company.id, partner_id, balance, currency.id)
         if with_balance:  # excluded whatever the balance
             return {}
+        currency = company.currency_id
+        missing = currency.round(amount - balance)
         return {
             "balance": balance,
             "amount": amount,
-            "missing": company.currency_id.round(amount - balance),
-            "currency": company.currency_id,
+            "missing": missing,
+            "missing_input": f"{missing:.{currency.decimal_places}f}",  # for Add Money's field
+            "currency": currency,
         }

@@ -1,4 +1,5 @@
 from . import test_accounting
+from . import test_checkout_tours
 from . import test_concurrency
 from . import test_install
 from . import test_ledger

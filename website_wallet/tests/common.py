@@ -55,9 +55,10 @@ class WalletFixtures:
             groups="base.group_user,website_wallet.group_wallet_manager",
         )
 
-    def make_product(self, name, price):
+    @classmethod
+    def make_product(cls, name, price):
         """A published service (no delivery step) at an exact, untaxed price."""
-        return self.env["product.product"].create(
+        return cls.env["product.product"].create(
             {
                 "name": name,
                 "type": "service",

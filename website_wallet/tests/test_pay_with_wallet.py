@@ -292,7 +292,7 @@ class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
         url = invoice.get_portal_url()
         html = self.url_open(url).text
         self.assertIn("o_wallet_shortfall", html)
-        self.assertIn("/my/wallet/add?amount=50.0", html)
+        self.assertIn("/my/wallet/add?amount=50.00", html)
         self.topup(60.0)
         html = self.url_open(url).text
         self.assertIn(f'data-provider-id="{self.wallet_provider.id}"', html)
