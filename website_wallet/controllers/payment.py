@@ -35,6 +35,8 @@ class WalletPaymentController(http.Controller):
                 tx_sudo.reference,
             )
             raise Forbidden()
-        if tx_sudo.state == "draft":
-            tx_sudo._wallet_pay()
+        if tx_sudo.state == "draft" and not tx_sudo._wallet_pay():
+            # Back to the payment form to choose another method, with the reason.
+            request.session["wallet_payment_error"] = tx_sudo.state_message
+            return request.redirect(tx_sudo._wallet_retry_url())
         return request.redirect("/payment/status")

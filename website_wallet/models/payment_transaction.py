@@ -94,6 +94,12 @@ class PaymentTransaction(models.Model):
         self._set_done()
         return True
 
+    def _wallet_retry_url(self):
+        """The page where the customer chooses another way to pay."""
+        if self.invoice_ids:
+            return self.invoice_ids[:1].get_portal_url()
+        return "/shop/payment"
+
     def _create_payment(self, **extra_create_values):
         """A top-up is owed back to the customer, not earned: its payment credits
         the Customer Wallet liability instead of the receivable, so it can never

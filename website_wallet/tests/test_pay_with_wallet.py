@@ -245,6 +245,22 @@ class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
         self.assertEqual(self.customer.wallet_balance, 40.0)
         self.assertEqual(len(tx.wallet_transaction_ids), 1)
 
+    def test_failed_debit_sends_the_customer_back_with_the_reason(self):
+        self.topup(30.0)
+        invoice = self.make_invoice(50.0)
+        tx = self.wallet_tx(50.0, invoice=invoice)
+        response = self.process(tx)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(invoice.get_portal_url().split("?")[0], response.headers["Location"])
+        self.assertEqual(tx.state, "error")
+        page = self.url_open(response.headers["Location"]).text
+        self.assertIn("o_wallet_payment_error", page)
+        self.assertIn("Insufficient wallet balance", page)
+        self.assertNotIn("o_wallet_payment_error", self.url_open(invoice.get_portal_url()).text)
+        shop_tx = self.wallet_tx(50.0, order=self.make_order(50.0))
+        self.assertTrue(self.process(shop_tx).headers["Location"].endswith("/shop/payment"))
+        self.assertEqual(self.customer.wallet_balance, 30.0)
+
     @mute_logger("odoo.http", "odoo.addons.website_wallet.controllers.payment")
     def test_tampered_requests_are_refused_and_debit_nothing(self):
         self.topup(100.0)
