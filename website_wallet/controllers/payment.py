@@ -12,7 +12,7 @@ _logger = logging.getLogger(__name__)
 
 
 class WalletPaymentController(http.Controller):
-    @http.route("/payment/wallet/process", type="http", auth="user", methods=["POST"])
+    @http.route("/payment/wallet/process", type="http", auth="user", methods=["POST"], website=True)
     def wallet_process(self, reference=None, **kwargs):
         """Pay a draft wallet transaction from the logged-in customer's wallet.
 
@@ -25,7 +25,7 @@ class WalletPaymentController(http.Controller):
             .sudo()
             .search([("reference", "=", reference or ""), ("provider_code", "=", "wallet")])
         )
-        if not tx_sudo:
+        if not tx_sudo or not request.website.wallet_enabled:
             raise NotFound()
         customer = request.env.user.partner_id.commercial_partner_id
         if tx_sudo.partner_id.commercial_partner_id != customer:

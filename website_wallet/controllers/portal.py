@@ -30,7 +30,14 @@ class WalletPortal(PaymentPortal):
     # ------------------------------------------------------------------
 
     @staticmethod
-    def _wallet_partner():
+    def _ensure_wallet_enabled():
+        """Every wallet route starts here: a website with the wallet turned off
+        answers them all with 404."""
+        if not request.website.wallet_enabled:
+            raise NotFound()
+
+    def _wallet_partner(self):
+        self._ensure_wallet_enabled()
         return request.env.user.partner_id.commercial_partner_id
 
     @staticmethod
@@ -50,15 +57,6 @@ class WalletPortal(PaymentPortal):
     # ------------------------------------------------------------------
     # Portal home
     # ------------------------------------------------------------------
-
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "wallet_balance" in counters:
-            partner = self._wallet_partner()
-            values["wallet_balance"] = request.env.company.currency_id.format(
-                partner.wallet_balance
-            )
-        return values
 
     # ------------------------------------------------------------------
     # My Wallet and its history
@@ -122,6 +120,7 @@ class WalletPortal(PaymentPortal):
         ``return_url`` is where the shopper came from (a cart or an invoice that
         the wallet could not pay yet): the status page links back to it.
         """
+        self._ensure_wallet_enabled()
         if request.httprequest.method != "POST":
             if self._is_local_url(return_url):
                 request.session["wallet_return_url"] = return_url
@@ -143,12 +142,14 @@ class WalletPortal(PaymentPortal):
             amount=amount or "",
             error=error,
             website=request.website,
+            presets=request.website._wallet_topup_preset_amounts(),
         )
         return request.render("website_wallet.portal_wallet_add", values)
 
     @http.route("/my/wallet/pay", type="http", auth="user", website=True, methods=["GET"])
     def portal_wallet_pay(self, amount=None, **kwargs):
         """The payment step: Odoo's own payment form, for the top-up amount."""
+        self._ensure_wallet_enabled()
         value, error = request.website._wallet_parse_topup_amount(amount)
         if error:
             return self._render_wallet_add(amount=amount, error=error)
@@ -199,6 +200,7 @@ class WalletPortal(PaymentPortal):
     @http.route("/my/wallet/transaction", type="json", auth="user", website=True)
     def portal_wallet_transaction(self, amount, access_token, **kwargs):
         """Create the top-up's payment transaction and its pending ledger entry."""
+        self._ensure_wallet_enabled()
         partner = request.env.user.partner_id
         company = request.env.company
         currency = company.currency_id

@@ -70,6 +70,8 @@ class PaymentProvider(models.Model):
         user = self.env.user
         partner = self.env["res.partner"].browse(partner_id)
         company = self.env["res.company"].browse(company_id)
+        if not self.env["website"].get_current_website().wallet_enabled:
+            return _("the wallet is turned off on this website")
         if (
             user._is_public()
             or partner.commercial_partner_id != user.partner_id.commercial_partner_id

@@ -119,6 +119,9 @@ class PaymentTransaction(models.Model):
         return super()._create_payment(**extra_create_values)
 
     def _post_process(self):
+        # Each state is post-processed once by the framework; a second call for
+        # the same state must not tell the customer twice.
+        first_time = self.filtered(lambda tx: not tx.is_post_processed)
         result = super()._post_process()
         for transaction in self.filtered(
             lambda tx: tx.provider_code == "wallet" and tx.state == "done" and tx.payment_id
@@ -136,4 +139,6 @@ class PaymentTransaction(models.Model):
                 entry.sudo()._confirm(account_payment_id=transaction.payment_id.id)
             elif transaction.state in ("cancel", "error"):
                 entry.sudo()._cancel()
+            elif transaction.state == "pending" and transaction in first_time:
+                entry.sudo()._notify_pending()
         return result

@@ -5,6 +5,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 WALLET_JOURNAL_CODE = "WALL"
+# Not payable nor credit card: those are reconciled with bills and cards.
+WALLET_ACCOUNT_TYPES = ("liability_current", "liability_non_current")
 
 
 class ResCompany(models.Model):
@@ -14,7 +16,7 @@ class ResCompany(models.Model):
         "account.account",
         "Customer Wallet Account",
         check_company=True,
-        domain="[('account_type', '=', 'liability_current')]",
+        domain=[("account_type", "in", WALLET_ACCOUNT_TYPES)],
         help="Current liability that holds the money customers keep in their wallets.",
     )
     wallet_journal_id = fields.Many2one(
@@ -27,9 +29,16 @@ class ResCompany(models.Model):
     @api.constrains("wallet_account_id")
     def _check_wallet_account(self):
         for company in self.filtered("wallet_account_id"):
-            if company.wallet_account_id.account_type != "liability_current":
+            account = company.wallet_account_id
+            if account.account_type not in WALLET_ACCOUNT_TYPES or (
+                company not in account.company_ids
+            ):
                 raise ValidationError(
-                    _("The Customer Wallet account must be a current liability account.")
+                    _(
+                        "The Customer Wallet account must be a current or non-current liability"
+                        " account of %(company)s.",
+                        company=company.name,
+                    )
                 )
 
     def _wallet_setup_accounting(self):

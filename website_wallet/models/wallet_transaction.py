@@ -25,7 +25,10 @@ class WalletTransaction(models.Model):
     """
 
     _name = "wallet.transaction"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Wallet Transaction"
+    # Managers follow up pending top-ups with activities; nobody may write here.
+    _mail_post_access = "read"
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -167,6 +170,8 @@ class WalletTransaction(models.Model):
             return existing
         entry = self._create_entry(wallet, amount, "credit", kind, pending, values)
         wallet._add(**{"pending" if pending else "balance": amount})
+        if not pending:
+            entry._notify_customer()
         return entry
 
     @api.model
@@ -190,6 +195,7 @@ class WalletTransaction(models.Model):
             )
         entry = self._create_entry(wallet, amount, "debit", kind, False, values)
         wallet._add(balance=-amount)
+        entry._notify_customer()
         return entry
 
     def _confirm(self, journal=None, **links):
@@ -205,6 +211,7 @@ class WalletTransaction(models.Model):
                 entry.sudo().write(links)
             entry.sudo().write({"state": "done", **entry._post(journal)})
             wallet._add(balance=entry.amount, pending=-entry.amount)
+            entry._notify_customer()
         return True
 
     def _cancel(self):
@@ -214,6 +221,7 @@ class WalletTransaction(models.Model):
             entry._check_pending()
             entry.sudo().write({"state": "cancel"})
             wallet._add(pending=-entry.amount)
+            entry._notify_customer()
         return True
 
     def _reverse(self, reason):
@@ -511,6 +519,56 @@ class WalletTransaction(models.Model):
 
     def _posting_label(self):
         return " - ".join(filter(None, [self.name, self.description]))
+
+    # ------------------------------------------------------------------
+    # Notifications
+    # ------------------------------------------------------------------
+
+    def _notify_customer(self):
+        """Queue the one email that tells the customer what just happened.
+
+        Called by the ledger on each change, and never when a replayed
+        notification finds the entry already made, so no event mails twice.
+        """
+        self.ensure_one()
+        if self.state == "cancel":
+            template = "mail_template_wallet_topup_cancelled"
+        elif self.state == "pending":
+            template = "mail_template_wallet_topup_pending"
+        elif self.kind in ("adjustment", "reversal"):
+            template = "mail_template_wallet_adjustment"
+        elif self.direction == "debit":
+            template = "mail_template_wallet_payment"
+        else:
+            template = "mail_template_wallet_credited"
+        self.env.ref(f"website_wallet.{template}").sudo().send_mail(self.id)
+
+    def _notify_pending(self):
+        """A top-up now waits for money the merchant must confirm: tell the
+        customer how to pay, and give each wallet manager a to-do."""
+        self.ensure_one()
+        self._notify_customer()
+        managers = self.env.ref("website_wallet.group_wallet_manager").sudo().users
+        for manager in managers.filtered(lambda user: not user.share and user.active):
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Confirm top-up %(ref)s when the money arrives", ref=self.name),
+                user_id=manager.id,
+            )
+
+    def _wallet_recipient(self):
+        """The person who acted, when known, rather than the company they work for."""
+        self.ensure_one()
+        return (
+            self.payment_transaction_id.partner_id
+            or self.invoice_id.partner_id
+            or self.sale_order_id.partner_id
+            or self.partner_id
+        )
+
+    def _wallet_balance_now(self):
+        self.ensure_one()
+        return self.partner_id.sudo().with_company(self.company_id).wallet_balance
 
     # ------------------------------------------------------------------
     # Portal history

@@ -10,6 +10,11 @@ from odoo.exceptions import ValidationError
 class Website(models.Model):
     _inherit = "website"
 
+    wallet_enabled = fields.Boolean(
+        "Customer Wallet",
+        default=True,
+        help="Offer the wallet on this website: the portal pages, Add Money and paying with it.",
+    )
     wallet_currency_id = fields.Many2one(related="company_id.currency_id")
     wallet_topup_min = fields.Monetary(
         "Minimum Top-up",
@@ -22,6 +27,34 @@ class Website(models.Model):
         currency_field="wallet_currency_id",
         help="Largest amount a customer may add at once on this website; empty for no limit.",
     )
+
+    wallet_topup_presets = fields.Char(
+        "Preset Amounts",
+        help="Quick-pick amounts on the Add Money page, separated by commas, e.g. 20, 50, 100.",
+    )
+
+    @api.constrains("wallet_topup_presets")
+    def _check_wallet_topup_presets(self):
+        for website in self:
+            for raw in (website.wallet_topup_presets or "").split(","):
+                if raw.strip() and website._wallet_parse_topup_amount(raw)[1]:
+                    raise ValidationError(
+                        _(
+                            "Preset amount %(amount)s is not a valid top-up: %(error)s",
+                            amount=raw.strip(),
+                            error=website._wallet_parse_topup_amount(raw)[1],
+                        )
+                    )
+
+    def _wallet_topup_preset_amounts(self):
+        self.ensure_one()
+        return [
+            amount
+            for amount, error in map(
+                self._wallet_parse_topup_amount, (self.wallet_topup_presets or "").split(",")
+            )
+            if not error
+        ]
 
     @api.constrains("wallet_topup_min", "wallet_topup_max")
     def _check_wallet_topup_limits(self):

@@ -3,9 +3,11 @@ from . import test_checkout_tours
 from . import test_concurrency
 from . import test_install
 from . import test_ledger
+from . import test_notifications
 from . import test_partner
 from . import test_pay_with_wallet
 from . import test_portal
 from . import test_security
+from . import test_settings
 from . import test_stripe
 from . import test_tours

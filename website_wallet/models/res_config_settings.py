@@ -1,0 +1,34 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    # Per website: what shoppers of that website see.
+    wallet_enabled = fields.Boolean(related="website_id.wallet_enabled", readonly=False)
+    wallet_currency_id = fields.Many2one(
+        related="website_id.wallet_currency_id", string="Wallet Currency"
+    )
+    wallet_topup_min = fields.Monetary(
+        related="website_id.wallet_topup_min", readonly=False, currency_field="wallet_currency_id"
+    )
+    wallet_topup_max = fields.Monetary(
+        related="website_id.wallet_topup_max", readonly=False, currency_field="wallet_currency_id"
+    )
+    wallet_topup_presets = fields.Char(related="website_id.wallet_topup_presets", readonly=False)
+    # Per company: where the money is booked.
+    wallet_account_id = fields.Many2one(related="company_id.wallet_account_id", readonly=False)
+    wallet_journal_id = fields.Many2one(related="company_id.wallet_journal_id", readonly=False)
+
+    def action_wallet_transactions(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "website_wallet.action_wallet_transaction"
+        )
+
+    def action_wallet_pending_topups(self):
+        action = self.action_wallet_transactions()
+        action["context"] = {"search_default_pending": 1, "search_default_topups": 1}
+        return action

@@ -1,0 +1,85 @@
+from .common import WalletCommon
+from .test_pay_with_wallet import WalletProviderMixin
+
+
+class TestNotifications(WalletProviderMixin, WalletCommon):
+    """Each event queues exactly one email, to the right person, never twice."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_provider()
+
+    def mails(self, entry):
+        """Emails to the customer (managers also get their to-do notifications)."""
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "wallet.transaction"),
+                ("res_id", "=", entry.id),
+                ("recipient_ids", "in", (self.customer | self.contact).ids),
+            ]
+        )
+
+    def assertOneMail(self, entry, subject, recipient, *contains):
+        mails = self.mails(entry)
+        self.assertEqual(len(mails), 1, mails.mapped("subject"))
+        self.assertIn(subject, mails.subject)
+        self.assertEqual(mails.recipient_ids, recipient)
+        body = mails.body_html
+        for text in (entry.name, "/my/wallet", *contains):
+            self.assertIn(text, body)
+        return mails
+
+    def test_topup_credited(self):
+        entry = self.topup(50.0)
+        self.assertOneMail(entry, "added to your wallet", self.customer, "50.00")
+
+    def test_wire_topup_pending_then_confirmed_or_cancelled(self):
+        wire = self.wire_topup(600.0)
+        transaction = wire.payment_transaction_id
+        self.assertFalse(self.mails(wire), "nothing is said before the customer chose to pay")
+        transaction._set_pending()
+        transaction._post_process()
+        pending = self.assertOneMail(
+            wire, "is pending", self.customer, "600.00", transaction.reference
+        )
+        managers = self.env.ref("website_wallet.group_wallet_manager").users.filtered(
+            lambda user: not user.share
+        )
+        self.assertEqual(wire.activity_ids.user_id, managers)
+        transaction._post_process()  # processed again: no second email
+        self.assertEqual(self.mails(wire), pending)
+        wire.with_user(self.wallet_manager).action_confirm()
+        self.assertEqual(len(self.mails(wire)), 2)
+        self.assertIn("added to your wallet", self.mails(wire)[0].subject)
+
+        other = self.wire_topup(40.0)
+        other.with_user(self.wallet_manager).action_cancel()
+        self.assertOneMail(other, "was cancelled", self.customer, "40.00")
+
+    def test_payment_of_an_order_and_of_an_invoice(self):
+        self.topup(200.0)
+        order = self.make_order(97.0)
+        tx = self.wallet_tx(97.0, order=order)
+        tx._wallet_pay()
+        entry = tx.wallet_transaction_ids
+        self.assertOneMail(entry, "with your wallet", self.contact, "97.00", "103.00", order.name)
+        tx._wallet_pay()
+        tx._post_process()
+        self.assertEqual(len(self.mails(entry)), 1)
+        invoice = self.make_invoice(50.0)
+        tx = self.wallet_tx(50.0, invoice=invoice)
+        tx._wallet_pay()
+        self.assertOneMail(tx.wallet_transaction_ids, "with your wallet", self.contact, "53.00")
+
+    def test_manual_adjustment_with_its_reason(self):
+        entry = self.Ledger._credit(
+            self.customer,
+            10.0,
+            kind="adjustment",
+            description="Goodwill for a late delivery",
+            counterpart_account_id=self.goodwill_account.id,
+        )
+        self.assertOneMail(
+            entry, "adjusted", self.customer, "Goodwill for a late delivery", "10.00"
+        )
