@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers.  Each script does its own setup.
-.PHONY: run test lint bench
+.PHONY: run test lint bench pot screenshots
 
 run:
 	scripts/run.sh
@@ -12,3 +12,9 @@ lint:
 
 bench:
 	scripts/bench.sh
+
+pot:
+	scripts/pot.sh
+
+screenshots:
+	scripts/screenshots.sh

@@ -6,9 +6,9 @@ setup_all
 
 DB="${WALLET_DB:-wallet}"
 PORT="${WALLET_PORT:-8069}"
-# The wallet itself needs only website_sale and account_payment; the demo,
-# wire-transfer and Stripe providers are installed so every flow can be tried.
-MODULES="website_wallet,payment_demo,payment_custom,payment_stripe"
+# The demo provider, besides the addon (which brings Stripe and wire transfer),
+# lets a new user pay without any account anywhere.
+MODULES="website_wallet,payment_demo"
 
 addon_digest() {
     find "$ROOT/website_wallet" -type f -not -name '*.pyc' -print0 | sort -z \

@@ -10,7 +10,7 @@ say "lint"
 
 DB="wallet_test_$(date +%s)_$$"
 # Modules the tests need besides the addon's own dependencies.
-MODULES="website_wallet,payment_demo,payment_custom,payment_stripe"
+MODULES="website_wallet,payment_demo"
 cleanup() { odoo_dropdb "$DB"; odoo_dropdb "${DB}_uninstall"; }
 odoo_dropdb() { psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -23,6 +23,9 @@ odoo_init -d "$DB" -i "$MODULES"
 say "creating uninstall-check database '${DB}_uninstall'"
 odoo_init -d "${DB}_uninstall" -i website_wallet --without-demo=all
 export WALLET_UNINSTALL_DB="${DB}_uninstall"
+
+say "translations"
+WALLET_POT_DB="$DB" "$ROOT/scripts/pot.sh" --check
 
 say "pytest"
 # Run from the project root, never from an Odoo addons folder: Odoo's

@@ -11,10 +11,12 @@
     "application": False,
     "installable": True,
     # website_sale: the shop checkout the wallet pays; account_payment: the
-    # payment framework plus its accounting (journals, account.payment).
-    # Stripe, wire transfer and demo are only providers a merchant may enable:
-    # the code does not import them, so they are not dependencies.
-    "depends": ["website_sale", "account_payment"],
+    # payment framework and its accounting (journals, account.payment).
+    # payment_custom: wire-transfer top-ups stay pending until confirmed, and
+    # their payment has no method line of its own (handled in code);
+    # payment_stripe: the card top-up the product is described with. Both are
+    # configured by the demo data so that every flow can be tried.
+    "depends": ["website_sale", "account_payment", "payment_custom", "payment_stripe"],
     "data": [
         "security/wallet_security.xml",
         "security/ir.model.access.csv",
@@ -33,6 +35,7 @@
     "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/wallet_transaction_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -189,8 +189,8 @@ class WalletTransaction(models.Model):
             raise UserError(
                 _(
                     "Insufficient wallet balance: %(available)s available, %(needed)s needed.",
-                    available=self._format_amount(wallet.balance, wallet.currency_id),
-                    needed=self._format_amount(amount, wallet.currency_id),
+                    available=wallet.currency_id.format(wallet.balance),
+                    needed=wallet.currency_id.format(amount),
                 )
             )
         entry = self._create_entry(wallet, amount, "debit", kind, False, values)
@@ -295,7 +295,13 @@ class WalletTransaction(models.Model):
         }
         if not pending:
             vals.update(self.new(vals)._post(journal))
-        return self.sudo().create(vals)
+        # The chatter is for what people do (activities, notes), not a copy of
+        # the ledger: no creation message, no followers.
+        return (
+            self.sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals)
+        )
 
     @api.model
     def _find_processed(self, values, direction):
@@ -339,10 +345,6 @@ class WalletTransaction(models.Model):
                     state=dict(self._fields["state"]._description_selection(self.env))[self.state],
                 )
             )
-
-    @api.model
-    def _format_amount(self, amount, currency):
-        return currency.format(amount)
 
     # ------------------------------------------------------------------
     # Actions (buttons)

@@ -6,7 +6,8 @@ class TestInstall(TransactionCase):
         module = self.env["ir.module.module"].search([("name", "=", "website_wallet")])
         self.assertEqual(module.state, "installed")
         self.assertEqual(
-            set(module.dependencies_id.mapped("name")), {"website_sale", "account_payment"}
+            set(module.dependencies_id.mapped("name")),
+            {"website_sale", "account_payment", "payment_custom", "payment_stripe"},
         )
 
     def test_all_views_of_the_module_are_valid(self):

@@ -1,0 +1,151 @@
+"""Take the README's screenshots from a served demo database, in Chromium.
+
+Run through scripts/screenshots.sh (make screenshots), which serves a fresh
+demo database with the run command and passes its URL and database name.
+Every picture shows the real page a shopper, an accountant or an
+administrator sees; the flows are clicked through, not faked.
+"""
+
+import sys
+import xmlrpc.client
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+URL, DB = sys.argv[1], sys.argv[2]
+OUT = Path(__file__).resolve().parent.parent / "website_wallet" / "static" / "description"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def admin(model, method, *args, **kwargs):
+    uid = xmlrpc.client.ServerProxy(f"{URL}/xmlrpc/2/common").authenticate(DB, "admin", "admin", {})
+    proxy = xmlrpc.client.ServerProxy(f"{URL}/xmlrpc/2/object", allow_none=True)
+    return proxy.execute_kw(DB, uid, "admin", model, method, list(args), kwargs)
+
+
+def login(page, user):
+    page.goto(f"{URL}/web/login")
+    page.fill("input[name=login]", user)
+    page.fill("input[name=password]", user)
+    page.click("form.oe_login_form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page, name, selector=None):
+    page.wait_for_load_state("networkidle")
+    target = page.locator(selector).first if selector else page
+    target.screenshot(path=str(OUT / f"screenshot_{name}.png"))
+    print(f"screenshot_{name}.png")
+
+
+def add_to_cart(page, product):
+    page.goto(f"{URL}/shop?search={product}")
+    page.click(f"a:has-text('{product}')")
+    page.click("#add_to_cart")
+    page.wait_for_timeout(1500)
+
+
+def prepare_data():
+    """Products to buy and an unpaid invoice; returns (partner id, invoice URL)."""
+    shopper = admin("res.users", "search_read", [("login", "=", "shopper")], ["partner_id"])
+    partner_id = shopper[0]["partner_id"][0]
+    for name, price in (("Wallet Gadget", 97.0), ("Wallet Console", 750.0)):
+        if not admin("product.product", "search", [("name", "=", name)]):
+            admin(
+                "product.product",
+                "create",
+                {
+                    "name": name,
+                    "type": "service",
+                    "list_price": price,
+                    "taxes_id": [],
+                    "is_published": True,
+                    "sale_ok": True,
+                },
+            )
+    invoice_id = admin(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner_id,
+            "invoice_line_ids": [
+                (0, 0, {"name": "Gift wrapping", "price_unit": 50.0, "quantity": 1, "tax_ids": []})
+            ],
+        },
+    )
+    admin("account.move", "action_post", [invoice_id])
+    [invoice] = admin("account.move", "read", [invoice_id], ["access_url"])
+    return partner_id, invoice["access_url"]
+
+
+def shopper_screens(page, invoice_url):
+    login(page, "shopper")
+    page.goto(f"{URL}/my/wallet")
+    shot(page, "my_wallet")
+    page.goto(f"{URL}/my/wallet/transactions/page/2")
+    shot(page, "history")
+    page.goto(f"{URL}/my/wallet/add")
+    shot(page, "add_money")
+
+    page.fill("input[name=amount]", "50.00")
+    page.click("button.o_wallet_proceed")
+    page.wait_for_selector("#o_payment_form")
+    page.click("input[data-payment-method-code='demo']")
+    shot(page, "payment_step")
+    page.fill("input[name=customer_input]", "4242424242424242")
+    page.click("button[name=o_payment_submit_button]")
+    page.wait_for_selector(".o_wallet_topup_done", timeout=60000)
+    shot(page, "topup_success")
+
+    add_to_cart(page, "Wallet Gadget")
+    page.goto(f"{URL}/shop/checkout?try_skip_step=true")
+    page.wait_for_selector("#o_payment_form")
+    page.click("input[data-payment-method-code='wallet']")
+    shot(page, "checkout_wallet")
+    page.click("button[name=o_payment_submit_button]")
+    page.wait_for_selector(".oe_website_sale_tx_status", timeout=60000)
+
+    add_to_cart(page, "Wallet Console")
+    page.goto(f"{URL}/shop/checkout?try_skip_step=true")
+    page.wait_for_selector(".o_wallet_shortfall")
+    shot(page, "checkout_insufficient")
+
+    page.goto(f"{URL}{invoice_url}")
+    page.click("a[data-bs-target='#pay_with']")
+    page.click("#pay_with input[data-payment-method-code='wallet']")
+    page.click("#pay_with button[name=o_payment_submit_button]")
+    page.wait_for_selector(".badge:has-text('Paid')", timeout=60000)
+    shot(page, "invoice_paid")
+
+
+def backend_screens(page, partner_id):
+    login(page, "admin")
+    page.goto(f"{URL}/odoo/contacts/{partner_id}")
+    page.wait_for_selector("button[name=action_view_wallet_transactions]")
+    shot(page, "partner_smart_button")
+    page.goto(f"{URL}/odoo/action-website_wallet.action_wallet_transaction")
+    page.wait_for_selector(".o_list_view")
+    shot(page, "backend_transactions")
+    page.goto(f"{URL}/odoo/action-website.action_website_configuration")
+    page.wait_for_selector("div[name=wallet_topup_min]")
+    block = "div.o_settings_container:has(div[name=wallet_topup_min])"
+    page.locator(block).scroll_into_view_if_needed()
+    shot(page, "settings", block)
+
+
+def main():
+    partner_id, invoice_url = prepare_data()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        viewport = {"width": 1280, "height": 900}
+        shopper_screens(browser.new_page(viewport=viewport), invoice_url)
+        backend_screens(browser.new_page(viewport=viewport), partner_id)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
