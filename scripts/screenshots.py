@@ -38,6 +38,12 @@ def shot(page, name, selector=None):
     print(f"screenshot_{name}.png")
 
 
+def choose(page, method, scope=""):
+    """Select a payment method (its label covers the radio button)."""
+    radios = page.locator(f"{scope} input[data-payment-method-code='{method}'] >> visible=true")
+    radios.first.click(force=True)
+
+
 def add_to_cart(page, product):
     page.goto(f"{URL}/shop?search={product}")
     page.click(f"a:has-text('{product}')")
@@ -91,7 +97,7 @@ def shopper_screens(page, invoice_url):
     page.fill("input[name=amount]", "50.00")
     page.click("button.o_wallet_proceed")
     page.wait_for_selector("#o_payment_form")
-    page.click("input[data-payment-method-code='demo']")
+    choose(page, "demo")
     shot(page, "payment_step")
     page.fill("input[name=customer_input]", "4242424242424242")
     page.click("button[name=o_payment_submit_button]")
@@ -101,7 +107,7 @@ def shopper_screens(page, invoice_url):
     add_to_cart(page, "Wallet Gadget")
     page.goto(f"{URL}/shop/checkout?try_skip_step=true")
     page.wait_for_selector("#o_payment_form")
-    page.click("input[data-payment-method-code='wallet']")
+    choose(page, "wallet")
     shot(page, "checkout_wallet")
     page.click("button[name=o_payment_submit_button]")
     page.wait_for_selector(".oe_website_sale_tx_status", timeout=60000)
@@ -111,10 +117,14 @@ def shopper_screens(page, invoice_url):
     page.wait_for_selector(".o_wallet_shortfall")
     shot(page, "checkout_insufficient")
 
-    page.goto(f"{URL}{invoice_url}")
+    # From the invoice list, as a shopper does: its links carry the access token
+    # that the payment form needs.
+    page.goto(f"{URL}/my/invoices")
+    page.click(f"a[href^='{invoice_url}?']")
     page.click("a[data-bs-target='#pay_with']")
-    page.click("#pay_with input[data-payment-method-code='wallet']")
-    page.click("#pay_with button[name=o_payment_submit_button]")
+    page.wait_for_selector("#pay_with.show")
+    choose(page, "wallet", "#pay_with")
+    page.locator("#pay_with button[name=o_payment_submit_button] >> visible=true").first.click()
     page.wait_for_selector(".badge:has-text('Paid')", timeout=60000)
     shot(page, "invoice_paid")
 
@@ -142,8 +152,14 @@ def main():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         viewport = {"width": 1280, "height": 900}
-        shopper_screens(browser.new_page(viewport=viewport), invoice_url)
-        backend_screens(browser.new_page(viewport=viewport), partner_id)
+        for screens, arg in ((shopper_screens, invoice_url), (backend_screens, partner_id)):
+            page = browser.new_page(viewport=viewport)
+            try:
+                screens(page, arg)
+            except Exception:
+                page.screenshot(path="/tmp/website_wallet_screenshot_failure.png")
+                print("failed on", page.url, "- see /tmp/website_wallet_screenshot_failure.png")
+                raise
         browser.close()
 
 

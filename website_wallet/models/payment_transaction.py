@@ -26,12 +26,12 @@ class PaymentTransaction(models.Model):
             lambda entry: entry.kind == "topup" and entry.direction == "credit"
         )
 
-    def _wallet_open_topup(self, reference):
+    def _wallet_open_topup(self, reference=None):
         """Record the pending top-up this new transaction pays.
 
-        ``reference`` is the ledger reference the transaction's own reference
-        starts with, so that a bank statement or a Stripe dashboard line leads
-        back to the wallet entry.
+        ``reference`` is the ledger reference drawn ahead for the transaction's
+        own reference to start with, so that a bank statement or a Stripe
+        dashboard line leads back to the wallet entry.
         """
         self.ensure_one()
         return self.env["wallet.transaction"]._credit(
@@ -56,11 +56,19 @@ class PaymentTransaction(models.Model):
             return res
         return {"api_url": "/payment/wallet/process", "reference": self.reference}
 
-    def _wallet_expected_amount(self):
-        """What the linked documents still ask for: the only amount a wallet pays."""
-        if self.invoice_ids:
-            return sum(self.invoice_ids.mapped("amount_residual"))
-        return sum(self.sale_order_ids.mapped("amount_total"))
+    def _wallet_expected_amounts(self):
+        """What the linked documents ask for: the only amounts a wallet pays.
+
+        An order is paid in full (as the shop requires); an invoice in full, or
+        its next installment or early-payment amount as its portal page offers.
+        """
+        if not self.invoice_ids:
+            return [sum(self.sale_order_ids.mapped("amount_total"))]
+        amounts = [sum(self.invoice_ids.mapped("amount_residual"))]
+        if len(self.invoice_ids) == 1:
+            next_payment = self.invoice_ids._get_invoice_next_payment_values()
+            amounts += [next_payment.get("next_amount_to_pay"), next_payment.get("amount_due")]
+        return [amount for amount in amounts if amount]
 
     def _wallet_pay(self):
         """Debit the customer's wallet for this draft transaction, then mark it done.
@@ -70,8 +78,9 @@ class PaymentTransaction(models.Model):
         the ledger's message and nothing is debited.
         """
         self.ensure_one()
-        if not (self.invoice_ids or self.sale_order_ids) or self.currency_id.compare_amounts(
-            self.amount, self._wallet_expected_amount()
+        if not (self.invoice_ids or self.sale_order_ids) or not any(
+            self.currency_id.is_zero(self.amount - expected)
+            for expected in self._wallet_expected_amounts()
         ):
             self._set_error(_("The amount to pay does not match the order or invoice."))
             return False

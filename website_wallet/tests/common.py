@@ -1,4 +1,26 @@
+from odoo import api
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+
+def committed_wallet(registry, name, amount):
+    """A new customer whose wallet holds ``amount``, committed so that other
+    database cursors (concurrent workers) see it.  The concurrency tests use it;
+    the data stays in the throw-away test database."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        env.company._wallet_setup_accounting()
+        partner = env["res.partner"].create({"name": name})
+        account = env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", env.company.ids)], limit=1
+        )
+        env["wallet.transaction"]._credit(
+            partner,
+            amount,
+            kind="adjustment",
+            description="Opening balance",
+            counterpart_account_id=account.id,
+        )
+        return partner.id
 
 
 class WalletFixtures:

@@ -8,26 +8,18 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase
 from odoo.tools import mute_logger
 
+from .common import committed_wallet
+
 
 class TestConcurrentDebits(TransactionCase):
     """Two workers debit one wallet at the same time, each from its own database
     cursor, as two checkouts would.  The data must be committed for the second
-    cursor to see it, so this case commits and cleans up after itself."""
+    cursor to see it."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            env.company._wallet_setup_accounting()
-            partner = env["res.partner"].create({"name": "Racing Customer"})
-            account = env["account.account"].search(
-                [("account_type", "=", "expense"), ("company_ids", "in", env.company.ids)], limit=1
-            )
-            env["wallet.transaction"]._credit(
-                partner, 100.0, kind="adjustment", counterpart_account_id=account.id
-            )
-            cls.partner_id = partner.id
+        cls.partner_id = committed_wallet(cls.registry, "Racing Customer", 100.0)
 
     def debit_in_own_cursor(self, barrier, outcomes):
         with self.registry.cursor() as cr:

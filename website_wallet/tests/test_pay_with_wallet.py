@@ -8,7 +8,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.website.tools import MockRequest
 
-from .common import WalletCommon, WalletHttpCommon
+from .common import WalletCommon, WalletHttpCommon, committed_wallet
 
 
 class WalletProviderMixin:
@@ -174,6 +174,31 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.assertEqual(self.customer.wallet_balance, 30.0)
         self.assertBooksAgree()
 
+    def test_an_invoice_installment_can_be_paid(self):
+        """30% now, the balance in 60 days: the portal offers the installment."""
+        self.topup(100.0)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.contact.id,
+                "invoice_payment_term_id": self.env.ref(
+                    "account.account_payment_term_advance_60days"
+                ).id,
+                "invoice_line_ids": [
+                    (0, 0, {"name": "Custom work", "price_unit": 200.0, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        tx = self.wallet_tx(60.0, invoice=invoice)
+        self.assertTrue(tx._wallet_pay())
+        tx._post_process()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.amount_residual, 140.0)
+        self.assertEqual(self.customer.wallet_balance, 40.0)
+        self.assertFalse(self.wallet_tx(30.0, invoice=invoice)._wallet_pay(), "not an amount due")
+        self.assertBooksAgree()
+
     def test_failed_debit_sets_the_transaction_in_error_and_debits_nothing(self):
         self.topup(40.0)
         order = self.make_order(50.0)
@@ -322,16 +347,10 @@ class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.customer_id = committed_wallet(cls.registry, "Two Tabs Customer", 100.0)
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            env.company._wallet_setup_accounting()
-            customer = env["res.partner"].create({"name": "Two Tabs Customer"})
-            account = env["account.account"].search(
-                [("account_type", "=", "expense"), ("company_ids", "in", env.company.ids)], limit=1
-            )
-            env["wallet.transaction"]._credit(
-                customer, 100.0, kind="adjustment", counterpart_account_id=account.id
-            )
+            customer = env["res.partner"].browse(cls.customer_id)
             provider = env.ref("website_wallet.payment_provider_wallet")
             product = env["product.product"].create(
                 {"name": "Two tabs", "list_price": 70.0, "taxes_id": []}
@@ -355,7 +374,6 @@ class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
                     }
                 )
                 cls.tx_ids.append(tx.id)
-            cls.customer_id = customer.id
 
     def pay_in_own_cursor(self, tx_id, barrier, outcomes):
         with self.registry.cursor() as cr:

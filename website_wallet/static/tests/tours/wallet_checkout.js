@@ -2,6 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import * as tourUtils from "@website_sale/js/tours/tour_utils";
+import { payByWireTransfer, proceedToPayment } from "@website_wallet/../tests/tours/wallet_tour_utils";
 
 function buy(productName) {
     return [
@@ -125,27 +126,8 @@ registry.category("web_tour.tours").add("website_wallet_seed_short_then_wire", {
             trigger: "input[name='amount']",
             run: "edit 600.00",
         },
-        {
-            content: "Proceed",
-            trigger: "button.o_wallet_proceed",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Choose wire transfer",
-            trigger: "input[name='o_payment_radio'][data-payment-method-code='wire_transfer']",
-            run: "click",
-        },
-        {
-            content: "Pay",
-            trigger: "button[name='o_payment_submit_button']",
-            run: "click",
-        },
-        {
-            content: "The top-up is pending",
-            trigger: ".o_wallet_topup_pending",
-            timeout: 30000,
-        },
+        proceedToPayment(),
+        ...payByWireTransfer(),
     ],
 });
 

@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { proceedToPayment } from "@website_wallet/../tests/tours/wallet_tour_utils";
 
 registry.category("web_tour.tours").add("website_wallet_settings_minimum", {
     url: "/odoo/action-website.action_website_configuration",
@@ -31,12 +32,7 @@ registry.category("web_tour.tours").add("website_wallet_minimum_enforced", {
             trigger: "input[name='amount']",
             run: "edit 20",
         },
-        {
-            content: "Proceed",
-            trigger: "button.o_wallet_proceed",
-            run: "click",
-            expectUnloadPage: true,
-        },
+        proceedToPayment(),
         {
             content: "The form says why",
             trigger: ".o_wallet_amount_error:contains(The minimum top-up is)",
@@ -46,12 +42,7 @@ registry.category("web_tour.tours").add("website_wallet_minimum_enforced", {
             trigger: "input[name='amount']",
             run: "edit 25",
         },
-        {
-            content: "Proceed",
-            trigger: "button.o_wallet_proceed",
-            run: "click",
-            expectUnloadPage: true,
-        },
+        proceedToPayment(),
         {
             content: "The payment step",
             trigger: ".o_wallet_pay_amount:contains(25.00)",

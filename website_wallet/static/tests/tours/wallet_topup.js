@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { payByWireTransfer, proceedToPayment } from "@website_wallet/../tests/tours/wallet_tour_utils";
 
 function expectRows(count) {
     return {
@@ -28,12 +29,7 @@ function addMoney(amount) {
             trigger: "input[name='amount']",
             run: `edit ${amount}`,
         },
-        {
-            content: "Proceed to the payment step",
-            trigger: "button.o_wallet_proceed",
-            run: "click",
-            expectUnloadPage: true,
-        },
+        proceedToPayment(),
         {
             content: "The payment step shows the amount",
             trigger: `.o_wallet_pay_amount:contains(${amount})`,
@@ -86,21 +82,7 @@ registry.category("web_tour.tours").add("website_wallet_topup_wire", {
     url: "/my/wallet",
     steps: () => [
         ...addMoney("600.00"),
-        {
-            content: "Choose wire transfer",
-            trigger: "input[name='o_payment_radio'][data-payment-method-code='wire_transfer']",
-            run: "click",
-        },
-        {
-            content: "Pay",
-            trigger: "button[name='o_payment_submit_button']",
-            run: "click",
-        },
-        {
-            content: "The top-up is pending, with the communication to use",
-            trigger: ".o_wallet_topup_pending:contains(Communication):contains(once we confirm)",
-            timeout: 30000,
-        },
+        ...payByWireTransfer(),
     ],
 });
 
