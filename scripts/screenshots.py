@@ -28,11 +28,13 @@ def login(page, user):
     page.fill("input[name=login]", user)
     page.fill("input[name=password]", user)
     page.click("form.oe_login_form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(lambda url: "/web/login" not in url)
 
 
 def shot(page, name, selector=None):
-    page.wait_for_load_state("networkidle")
+    # The backend keeps a websocket open: wait for the page, not for silence.
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(1000)
     target = page.locator(selector).first if selector else page
     target.screenshot(path=str(OUT / f"screenshot_{name}.png"))
     print(f"screenshot_{name}.png")
@@ -131,7 +133,7 @@ def shopper_screens(page, invoice_url):
 
 def backend_screens(page, partner_id):
     login(page, "admin")
-    page.goto(f"{URL}/odoo/contacts/{partner_id}")
+    page.goto(f"{URL}/odoo/action-account.res_partner_action_customer/{partner_id}")
     page.wait_for_selector("button[name=action_view_wallet_transactions]")
     shot(page, "partner_smart_button")
     page.goto(f"{URL}/odoo/action-website_wallet.action_wallet_transaction")
