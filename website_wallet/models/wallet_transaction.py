@@ -352,31 +352,30 @@ class WalletTransaction(models.Model):
 
     def _check_manager(self):
         if not self.env.user.has_group("website_wallet.group_wallet_manager"):
-            raise AccessError(_("Only a Wallet Manager can confirm or cancel wallet top-ups."))
+            raise AccessError(
+                _("Only a Wallet Manager can confirm, cancel, reverse or adjust wallet entries.")
+            )
 
     def action_confirm(self):
-        """Confirm a received top-up.  One paid through a payment transaction is
-        confirmed through it, so that both move to done together and the
-        framework's post-processing makes the (single) credit."""
-        self._check_manager()
-        for entry in self.sudo():
-            entry._check_pending()
-            if transaction := entry.payment_transaction_id:
-                transaction._set_done()
-                transaction._post_process()
-            else:
-                entry._confirm()
-        return True
+        """Confirm a received top-up (the money is on the bank statement)."""
+        return self._settle("_set_done", "_confirm")
 
     def action_cancel(self):
+        """Cancel a top-up whose money will never arrive."""
+        return self._settle("_set_canceled", "_cancel")
+
+    def _settle(self, transaction_method, ledger_method):
+        """A top-up paid through a payment transaction is settled through it, so
+        that both move together and the framework's post-processing makes the
+        single ledger change; one without a transaction is settled directly."""
         self._check_manager()
         for entry in self.sudo():
             entry._check_pending()
             if transaction := entry.payment_transaction_id:
-                transaction._set_canceled()
+                getattr(transaction, transaction_method)()
                 transaction._post_process()
             else:
-                entry._cancel()
+                getattr(entry, ledger_method)()
         return True
 
     def action_reverse(self):
