@@ -3,7 +3,7 @@
 {
     "name": "eCommerce Wallet",
     "summary": "Prepaid customer wallet (store credit): top up, pay orders and invoices",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Website/eCommerce",
     "website": "https://github.com/website-wallet/website_wallet",
     "author": "website_wallet developers",
@@ -21,6 +21,7 @@
         "security/wallet_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "views/payment_templates.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",

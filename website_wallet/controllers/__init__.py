@@ -1,2 +1,3 @@
 from . import payment
+from . import payment_forms
 from . import portal

@@ -1,42 +1,26 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-import logging
-
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
 
-_logger = logging.getLogger(__name__)
 
+class WalletController(http.Controller):
+    _process_url = "/payment/wallet/process"
 
-class WalletPaymentController(http.Controller):
-    @http.route("/payment/wallet/process", type="http", auth="user", methods=["POST"], website=True)
-    def wallet_process(self, reference=None, **kwargs):
+    @http.route(_process_url, type="http", auth="user", methods=["POST"], website=True)
+    def wallet_process(self, **data):
         """Pay a draft wallet transaction from the logged-in customer's wallet.
 
-        Reached through the payment form's redirect form (CSRF-protected).  A
-        transaction that is already done (a double click, a refresh) is only
-        shown again: the ledger never debits it twice.
+        Reached through the payment form's redirect form (CSRF-protected).  As
+        for any provider, the framework finds the transaction and processes it
+        (``_get_tx_from_notification_data`` checks that it is the customer's
+        own); the status page then shows the outcome, and a refused payment
+        sends the shopper back to the page they paid from with its reason.
         """
-        tx_sudo = (
-            request.env["payment.transaction"]
-            .sudo()
-            .search([("reference", "=", reference or ""), ("provider_code", "=", "wallet")])
-        )
-        if not tx_sudo or not request.website.wallet_enabled:
+        if not request.website.wallet_enabled:
             raise NotFound()
-        customer = request.env.user.partner_id.commercial_partner_id
-        if tx_sudo.partner_id.commercial_partner_id != customer:
-            _logger.warning(
-                "user %s tried to pay wallet transaction %s of another customer",
-                request.env.uid,
-                tx_sudo.reference,
-            )
-            raise Forbidden()
-        if tx_sudo.state == "draft" and not tx_sudo._wallet_pay():
-            # Back to the payment form to choose another method, with the reason.
-            request.session["wallet_payment_error"] = tx_sudo.state_message
-            return request.redirect(tx_sudo._wallet_retry_url())
+        request.env["payment.transaction"].sudo()._handle_notification_data("wallet", data)
         return request.redirect("/payment/status")

@@ -13,8 +13,19 @@ from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-HISTORY_STEP = 10
-RECENT_COUNT = 5
+from ..const import HISTORY_STEP, RECENT_COUNT
+
+
+def is_local_url(url):
+    """Whether ``url`` is a path of this site, and nothing a browser would read
+    as another host: ``//host``, ``/\\host``, ``\\\\host``, a scheme, or any of
+    these hidden behind whitespace or control characters that browsers drop."""
+    if not url or not url.startswith("/") or "\\" in url:
+        return False
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        return False
+    parsed = urlsplit(url)
+    return not url.startswith("//") and not parsed.scheme and not parsed.netloc
 
 
 class WalletPortal(PaymentPortal):
@@ -58,6 +69,14 @@ class WalletPortal(PaymentPortal):
     # Portal home
     # ------------------------------------------------------------------
 
+    def _prepare_home_portal_values(self, counters):
+        """The Wallet card of the portal home shows the available balance.  The
+        badge counters (``counters`` not empty) are JSON and need none of it."""
+        values = super()._prepare_home_portal_values(counters)
+        if not counters and request.website.wallet_enabled:
+            values["wallet"] = self._wallet_values()
+        return values
+
     # ------------------------------------------------------------------
     # My Wallet and its history
     # ------------------------------------------------------------------
@@ -69,13 +88,14 @@ class WalletPortal(PaymentPortal):
         domain = self._wallet_entries_domain(partner)
         recent = Ledger.search(domain, limit=RECENT_COUNT)
         # Only top-ups waiting for the merchant, not payments the shopper left.
-        pending_topups = Ledger.search([*domain, ("state", "=", "pending")]).filtered(
-            lambda entry: entry.sudo().payment_transaction_id.state == "pending"
+        pending_topups = Ledger.sudo().search(
+            [*domain, ("state", "=", "pending"), ("payment_transaction_id.state", "=", "pending")]
         )
         values = self._wallet_values(
             page_name="wallet",
             rows=recent._portal_rows(partner.wallet_balance),
             pending_topups=pending_topups,
+            pending_topups_total=sum(pending_topups.mapped("amount")),
             has_more=Ledger.search_count(domain) > RECENT_COUNT,
         )
         return request.render("website_wallet.portal_my_wallet", values)
@@ -90,12 +110,11 @@ class WalletPortal(PaymentPortal):
         partner = self._wallet_partner()
         Ledger = request.env["wallet.transaction"]
         domain = self._wallet_entries_domain(partner)
-        total = Ledger.search_count(domain)
-        last_page = max(1, -(-total // HISTORY_STEP))
+        # The portal pager shows the last page for a page past the end.
         pager = portal_pager(
             url="/my/wallet/transactions",
-            total=total,
-            page=min(max(page, 1), last_page),  # past the end: the last page
+            total=Ledger.search_count(domain),
+            page=page,
             step=HISTORY_STEP,
         )
         entries = Ledger.search(domain, limit=HISTORY_STEP, offset=pager["offset"])
@@ -122,7 +141,7 @@ class WalletPortal(PaymentPortal):
         """
         self._ensure_wallet_enabled()
         if request.httprequest.method != "POST":
-            if self._is_local_url(return_url):
+            if is_local_url(return_url):
                 request.session["wallet_return_url"] = return_url
             return self._render_wallet_add(amount=amount)
         value, error = request.website._wallet_parse_topup_amount(amount)
@@ -131,18 +150,17 @@ class WalletPortal(PaymentPortal):
         digits = request.env.company.currency_id.decimal_places
         return request.redirect(f"/my/wallet/pay?amount={value:.{digits}f}")
 
-    @staticmethod
-    def _is_local_url(url):
-        parsed = urlsplit(url or "")
-        return bool(url) and url.startswith("/") and not parsed.scheme and not parsed.netloc
-
     def _render_wallet_add(self, amount=None, error=None):
+        currency = request.env.company.currency_id
         values = self._wallet_values(
             page_name="wallet_add",
             amount=amount or "",
             error=error,
             website=request.website,
-            presets=request.website._wallet_topup_preset_amounts(),
+            presets=[
+                (preset, f"{preset:.{currency.decimal_places}f}")
+                for preset in request.website._wallet_topup_preset_amounts()
+            ],
         )
         return request.render("website_wallet.portal_wallet_add", values)
 
@@ -167,6 +185,7 @@ class WalletPortal(PaymentPortal):
                 currency_id=currency.id,
                 report=report,
                 is_wallet_topup=True,
+                website_id=request.website.id,
             )
         )
         payment_methods_sudo = (
@@ -199,7 +218,7 @@ class WalletPortal(PaymentPortal):
 
     @http.route("/my/wallet/transaction", type="json", auth="user", website=True)
     def portal_wallet_transaction(self, amount, access_token, **kwargs):
-        """Create the top-up's payment transaction and its pending ledger entry."""
+        """Create the top-up's payment transaction; it opens its pending entry."""
         self._ensure_wallet_enabled()
         partner = request.env.user.partner_id
         company = request.env.company
@@ -214,40 +233,66 @@ class WalletPortal(PaymentPortal):
             raise ValidationError(_("A wallet top-up must be paid, not saved."))
         provider_sudo = request.env["payment.provider"].sudo().browse(kwargs["provider_id"])
         compatible = provider_sudo._get_compatible_providers(
-            company.id, partner.id, value, currency_id=currency.id, is_wallet_topup=True
+            company.id,
+            partner.id,
+            value,
+            currency_id=currency.id,
+            is_wallet_topup=True,
+            website_id=request.website.id,
         )
         if provider_sudo not in compatible:
             raise ValidationError(_("This payment method cannot be used to add money."))
-        reference = request.env["wallet.transaction"]._next_reference(company)
         kwargs.update(landing_route="/my/wallet/status", tokenization_requested=False)
         tx_sudo = self._create_transaction(
             amount=value,
             currency_id=currency.id,
             partner_id=partner.id,
-            reference_prefix=reference,
+            custom_create_values={"is_wallet_topup": True},
             **kwargs,
         )
-        tx_sudo._wallet_open_topup(reference)
         self._update_landing_route(tx_sudo, access_token)
         return tx_sudo._get_processing_values()
 
     @http.route("/my/wallet/status", type="http", auth="user", website=True)
     def portal_wallet_status(self, tx_id=None, access_token=None, **kwargs):
         """Where the payment framework lands the shopper after paying a top-up."""
-        tx_id = self._cast_as_int(tx_id)
-        tx_sudo = request.env["payment.transaction"].sudo().browse(tx_id).exists()
         partner = self._wallet_partner()
-        entry = tx_sudo and tx_sudo._wallet_topup_entry()
-        if not entry or entry.partner_id != partner:
-            raise NotFound()
-        if not payment_utils.check_access_token(
-            access_token, tx_sudo.partner_id.id, tx_sudo.amount, tx_sudo.currency_id.id
+        tx_sudo = request.env["payment.transaction"].sudo().browse(self._cast_as_int(tx_id))
+        tx_sudo = tx_sudo.exists()
+        if not (
+            tx_sudo.is_wallet_topup
+            and tx_sudo.partner_id.commercial_partner_id == partner
+            and payment_utils.check_access_token(
+                access_token, tx_sudo.partner_id.id, tx_sudo.amount, tx_sudo.currency_id.id
+            )
         ):
             raise NotFound()
         return_url = (
             request.session.pop("wallet_return_url", None) if tx_sudo.state == "done" else None
         )
         values = self._wallet_values(
-            page_name="wallet_status", tx=tx_sudo, entry=entry, return_url=return_url
+            page_name="wallet_status",
+            tx=tx_sudo,
+            entry=tx_sudo.wallet_transaction_ids.filtered(lambda entry: entry.kind == "topup")[-1:],
+            return_url=return_url,
         )
         return request.render("website_wallet.portal_wallet_status", values)
+
+    # ------------------------------------------------------------------
+    # Payment forms of documents: the wallet's shortfall
+    # ------------------------------------------------------------------
+
+    def _get_extra_payment_form_values(self, **kwargs):
+        """A payment link of an order or an invoice (``/payment/pay``) shows the
+        wallet's shortfall as the other payment pages do."""
+        values = super()._get_extra_payment_form_values(**kwargs)
+        document = {
+            key: self._cast_as_int(kwargs.get(key))
+            for key in ("sale_order_id", "invoice_id")
+            if kwargs.get(key)
+        }
+        if document and kwargs.get("amount") and kwargs.get("partner_id"):
+            values["wallet_shortfall"] = request.env["payment.provider"]._wallet_shortfall(
+                kwargs["partner_id"], kwargs["amount"], **document
+            )
+        return values

@@ -1,4 +1,6 @@
 from . import account_chart_template
+from . import account_move
+from . import ir_module_module
 from . import payment_provider
 from . import payment_transaction
 from . import res_company

@@ -1,119 +1,195 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..const import GUARDED_TRANSACTION_FIELDS, PROVIDER_CODE
+from ..controllers.payment import WalletController
 
 
 class PaymentTransaction(models.Model):
-    """A payment transaction may pay a wallet top-up.
+    """Payment transactions that move wallet money.
 
-    The payment framework decides when money moved: whatever brings a top-up
-    transaction to *done* (redirect return, webhook, cron, backend) ends in
-    ``_post_process``, which asks the ledger to confirm the pending top-up
-    entry, once.
+    A transaction plays one of two roles.  A *top-up* (any provider but the
+    wallet) pays money into a wallet; a transaction of the *wallet* provider
+    pays an order or an invoice out of it.  The payment framework decides when
+    money moved: notifications, the post-processing cron and backend buttons
+    all end in ``_process_notification_data`` or ``_post_process``, where the
+    ledger records that it moved, once.
     """
 
     _inherit = "payment.transaction"
 
+    is_wallet_topup = fields.Boolean("Wallet Top-up", readonly=True, copy=False)
     wallet_transaction_ids = fields.One2many(
         "wallet.transaction", "payment_transaction_id", readonly=True
     )
 
-    def _wallet_topup_entry(self):
+    # ------------------------------------------------------------------
+    # Creation, references and the guard on money fields
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        transactions = super().create(vals_list)
+        if not self.env.su:
+            transactions._wallet_check_manual_change()
+        transactions.filtered("is_wallet_topup")._wallet_open_topup()
+        return transactions
+
+    def write(self, vals):
+        guarded = not self.env.su and GUARDED_TRANSACTION_FIELDS & vals.keys()
+        if guarded:
+            self._wallet_check_manual_change()
+        result = super().write(vals)
+        if guarded:
+            self._wallet_check_manual_change()
+        return result
+
+    def _wallet_check_manual_change(self):
+        """Only the payment framework and Wallet Managers turn transactions into
+        wallet money.
+
+        The framework changes states and amounts as superuser, whether a
+        provider notifies it, its cron runs or a backend button asks the
+        provider.  Anyone else writing them by hand (a Billing user setting a
+        wire transfer to done over RPC, say) would credit money that never
+        arrived, or confirm an order the wallet never paid.
+        """
+        if self.env.user.has_group("website_wallet.group_wallet_manager"):
+            return
+        if any(transaction._wallet_moves_money() for transaction in self.sudo()):
+            raise AccessError(
+                _(
+                    "This payment transaction moves wallet money: only its payment provider"
+                    " or a Wallet Manager can change its state or amount. Confirm a received"
+                    " wire transfer with Confirm on the wallet transaction."
+                )
+            )
+
+    def _wallet_moves_money(self):
+        self.ensure_one()
+        return (
+            self.provider_code == PROVIDER_CODE
+            or self.is_wallet_topup
+            or (
+                bool(self.source_transaction_id)
+                and self.source_transaction_id._wallet_moves_money()
+            )
+        )
+
+    @api.model
+    def _compute_reference_prefix(self, provider_code, separator, **values):
+        """A top-up's reference is its ledger reference (WLT/2026/00042), so that
+        a bank statement or a Stripe dashboard line leads back to the wallet."""
+        if values.get("is_wallet_topup"):
+            return self.env["wallet.transaction"]._next_reference(self.env.company)
+        return super()._compute_reference_prefix(provider_code, separator, **values)
+
+    def _wallet_is_manual(self):
+        """Whether a person confirms this payment once the money arrives (wire transfer)."""
+        return self.provider_code == "custom"
+
+    # ------------------------------------------------------------------
+    # Top-ups: money paid into a wallet
+    # ------------------------------------------------------------------
+
+    def _wallet_open_topup(self):
+        """Record the pending top-up that each new top-up transaction pays."""
+        for transaction in self:
+            if transaction.provider_code == PROVIDER_CODE:
+                raise ValidationError(_("A wallet cannot pay its own top-up."))
+            if transaction.currency_id != transaction.company_id.currency_id:
+                raise ValidationError(
+                    _(
+                        "A wallet is topped up in %(currency)s only.",
+                        currency=transaction.company_id.currency_id.name,
+                    )
+                )
+            self.env["wallet.transaction"]._credit(
+                transaction.partner_id,
+                transaction.amount,
+                kind="topup",
+                company=transaction.company_id,
+                pending=True,
+                name=transaction.reference,
+                payment_transaction_id=transaction.id,
+                description=_("Top-up via %(provider)s", provider=transaction.provider_id.name),
+            )
+
+    def _wallet_topup_source(self):
+        """The top-up transaction this one belongs to: itself, or the source of a
+        partial capture or of a refund."""
+        self.ensure_one()
+        if self.is_wallet_topup:
+            return self
+        if self.source_transaction_id.is_wallet_topup:
+            return self.source_transaction_id
+        return self.browse()
+
+    def _wallet_live_entry(self, direction):
         self.ensure_one()
         return self.wallet_transaction_ids.filtered(
-            lambda entry: entry.kind == "topup" and entry.direction == "credit"
+            lambda entry: entry.direction == direction and entry.state != "cancel"
         )
 
-    def _wallet_open_topup(self, reference=None):
-        """Record the pending top-up this new transaction pays.
+    def _wallet_follow_topup(self, first_time):
+        """Make the ledger follow the state of this top-up transaction.
 
-        ``reference`` is the ledger reference drawn ahead for the transaction's
-        own reference to start with, so that a bank statement or a Stripe
-        dashboard line leads back to the wallet entry.
+        The wallet is credited exactly what was captured, whichever way the
+        transaction got there: done directly, done after an error, done after
+        its pending entry expired, or captured in parts (each part credits
+        itself and the whole authorisation no longer counts as pending).
         """
         self.ensure_one()
-        return self.env["wallet.transaction"]._credit(
-            self.partner_id,
-            self.amount,
-            kind="topup",
-            pending=True,
-            name=reference,
-            payment_transaction_id=self.id,
-            description=_("Top-up via %(provider)s", provider=self.provider_id.name),
-            company=self.company_id,
-        )
-
-    # ------------------------------------------------------------------
-    # The wallet as the provider: paying an order or an invoice
-    # ------------------------------------------------------------------
-
-    def _get_specific_rendering_values(self, processing_values):
-        """The redirect form posts the reference to the wallet's processing route."""
-        res = super()._get_specific_rendering_values(processing_values)
-        if self.provider_code != "wallet":
-            return res
-        return {"api_url": "/payment/wallet/process", "reference": self.reference}
-
-    def _wallet_expected_amounts(self):
-        """What the linked documents ask for: the only amounts a wallet pays.
-
-        An order is paid in full (as the shop requires); an invoice in full, or
-        its next installment or early-payment amount as its portal page offers.
-        """
-        if not self.invoice_ids:
-            return [sum(self.sale_order_ids.mapped("amount_total"))]
-        amounts = [sum(self.invoice_ids.mapped("amount_residual"))]
-        if len(self.invoice_ids) == 1:
-            next_payment = self.invoice_ids._get_invoice_next_payment_values()
-            amounts += [next_payment.get("next_amount_to_pay"), next_payment.get("amount_due")]
-        return [amount for amount in amounts if amount]
-
-    def _wallet_pay(self):
-        """Debit the customer's wallet for this draft transaction, then mark it done.
-
-        The debit is atomic (see the ledger); if it fails, for instance because
-        the balance changed in another tab, the transaction ends in error with
-        the ledger's message and nothing is debited.
-        """
-        self.ensure_one()
-        if not (self.invoice_ids or self.sale_order_ids) or not any(
-            self.currency_id.is_zero(self.amount - expected)
-            for expected in self._wallet_expected_amounts()
-        ):
-            self._set_error(_("The amount to pay does not match the order or invoice."))
-            return False
-        try:
-            with self.env.cr.savepoint():
-                entry = self.env["wallet.transaction"]._debit(
+        source = self._wallet_topup_source()
+        if not source or self.operation == "refund":
+            return
+        Ledger = self.env["wallet.transaction"].sudo()
+        entry = self._wallet_live_entry("credit")
+        if self != source:  # a partial capture (or void) of the top-up
+            if self.state == "done" and not entry:
+                Ledger._credit(
                     self.partner_id,
                     self.amount,
-                    kind="payment",
-                    payment_transaction_id=self.id,
-                    sale_order_id=self.sale_order_ids[:1].id,
-                    invoice_id=self.invoice_ids[:1].id,
-                    description=", ".join((self.invoice_ids or self.sale_order_ids).mapped("name")),
+                    kind="topup",
                     company=self.company_id,
+                    payment_transaction_id=self.id,
+                    description=_("Capture of %(ref)s", ref=source.reference),
                 )
-        except UserError as error:
-            self._set_error(str(error))
-            return False
-        self.payment_id = entry.account_payment_id
-        self._set_done()
-        return True
-
-    def _wallet_retry_url(self):
-        """The page where the customer chooses another way to pay."""
-        if self.invoice_ids:
-            return self.invoice_ids[:1].get_portal_url()
-        return "/shop/payment"
+            return
+        if self.state == "done":
+            captured_in_parts = self.child_transaction_ids.filtered(
+                lambda child: child.operation == self.operation
+                and child.state in ("done", "cancel")
+            )
+            if captured_in_parts:
+                if entry.state == "pending":
+                    entry._cancel(notify=False)
+            elif entry.state == "pending":
+                entry._confirm()
+            elif not entry:  # it had failed or expired: the money came after all
+                Ledger._credit(
+                    self.partner_id,
+                    self.amount,
+                    kind="topup",
+                    company=self.company_id,
+                    name=self.reference,
+                    payment_transaction_id=self.id,
+                    description=_("Top-up via %(provider)s", provider=self.provider_id.name),
+                )
+        elif self.state in ("cancel", "error"):
+            if entry.state == "pending":
+                entry._cancel()
+        elif self.state == "pending" and first_time and entry.state == "pending":
+            entry._notify_pending()
 
     def _create_payment(self, **extra_create_values):
         """A top-up is owed back to the customer, not earned: its payment credits
         the Customer Wallet liability instead of the receivable, so it can never
         be offered as an outstanding credit and spent a second time."""
-        if self._wallet_topup_entry():
+        if self._wallet_topup_source():
             account, _journal = self.company_id._wallet_accounting()
             extra_create_values.setdefault("destination_account_id", account.id)
             journal = self.provider_id.journal_id
@@ -128,26 +204,183 @@ class PaymentTransaction(models.Model):
         return super()._create_payment(**extra_create_values)
 
     def _post_process(self):
-        # Each state is post-processed once by the framework; a second call for
-        # the same state must not tell the customer twice.
+        """The ledger moves the money first, and books it through the framework's
+        ``_create_payment`` in the same database transaction; the framework's
+        own post-processing then finds the payment made and goes on (confirms
+        the order, invoices it...)."""
         first_time = self.filtered(lambda tx: not tx.is_post_processed)
+        for transaction in self:
+            transaction._wallet_follow_topup(transaction in first_time)
         result = super()._post_process()
         for transaction in self.filtered(
-            lambda tx: tx.provider_code == "wallet" and tx.state == "done" and tx.payment_id
+            lambda tx: tx.provider_code == PROVIDER_CODE and tx.state == "done" and tx.payment_id
         ):
             # The order's invoice may only exist now (automatic invoicing): pay it
             # with the wallet payment booked when the wallet was debited.
-            transaction.wallet_transaction_ids._reconcile_invoices(
+            self.env["wallet.transaction"]._reconcile_invoices(
                 transaction.payment_id, transaction.invoice_ids
             )
-        for transaction in self:
-            entry = transaction._wallet_topup_entry()
-            if not entry or entry.state != "pending":
-                continue  # not a top-up, or already settled: never twice
-            if transaction.state == "done":
-                entry.sudo()._confirm(account_payment_id=transaction.payment_id.id)
-            elif transaction.state in ("cancel", "error"):
-                entry.sudo()._cancel()
-            elif transaction.state == "pending" and transaction in first_time:
-                entry.sudo()._notify_pending()
         return result
+
+    # ------------------------------------------------------------------
+    # The wallet as the provider: paying an order or an invoice
+    # ------------------------------------------------------------------
+
+    def _get_specific_rendering_values(self, processing_values):
+        """The redirect form posts the reference to the wallet's processing route."""
+        res = super()._get_specific_rendering_values(processing_values)
+        if self.provider_code != PROVIDER_CODE:
+            return res
+        return {"api_url": WalletController._process_url, "reference": self.reference}
+
+    def _get_tx_from_notification_data(self, provider_code, notification_data):
+        """Find the wallet transaction, and make sure that the customer paying it
+        is its owner: a wallet only ever pays for the logged-in customer."""
+        tx = super()._get_tx_from_notification_data(provider_code, notification_data)
+        if provider_code != PROVIDER_CODE or len(tx) == 1:
+            return tx
+        reference = notification_data.get("reference")
+        tx = self.search([("reference", "=", reference), ("provider_code", "=", PROVIDER_CODE)])
+        if not tx:
+            raise ValidationError(
+                _("Wallet: no transaction found matching reference %s.", reference)
+            )
+        customer = self.env.user.partner_id.commercial_partner_id
+        if tx.partner_id.commercial_partner_id != customer:
+            raise AccessError(_("This payment belongs to another customer."))
+        return tx
+
+    def _process_notification_data(self, notification_data):
+        """Pay a draft wallet transaction; any other state was processed already
+        (a double click, a refreshed page) and is left as it is."""
+        super()._process_notification_data(notification_data)
+        if self.provider_code != PROVIDER_CODE or self.state != "draft":
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.env["wallet.transaction"]._debit(
+                    self.partner_id,
+                    self.amount,
+                    kind="payment",
+                    company=self.company_id,
+                    payment_transaction_id=self.id,
+                    sale_order_id=self.sale_order_ids[:1].id,
+                    invoice_id=self.invoice_ids[:1].id,
+                    description=", ".join((self.invoice_ids or self.sale_order_ids).mapped("name")),
+                )
+        except UserError as error:
+            self._set_error(str(error))
+            self._wallet_back_to_payment_page()
+            return
+        self._set_done()
+
+    def _wallet_back_to_payment_page(self):
+        """After a refused wallet payment the shopper returns to the page they
+        paid from, where the reason is shown.  The shop's landing route would
+        empty the cart, so a shop payment returns to the payment step; an
+        invoice page shows a failed payment's reason when asked to, as core
+        does; an order page shows its last transaction's state anyway."""
+        route = self.landing_route or ""
+        if route.startswith("/shop/payment/validate"):
+            self.landing_route = "/shop/payment"
+        elif self.invoice_ids and "error=" not in route:
+            separator = "&" if "?" in route else "?"
+            self.landing_route = f"{route}{separator}error=pay_invoice_tx_fail"
+
+    def _wallet_check_debit(self, amount):
+        """Refuse, under the wallet lock, a payment the wallet may not make.
+
+        Only a published wallet provider of the document's company pays, in
+        the wallet's currency, for a document that still owes exactly that
+        amount.  The documents are read again here, after the lock: a second
+        tab, a double submit or another route that paid them meanwhile is
+        seen, and the second payment is refused.
+        """
+        self.ensure_one()
+        if self.provider_code != PROVIDER_CODE or self.operation == "refund":
+            return
+        documents = self.invoice_ids or self.sale_order_ids
+        if not documents:
+            raise UserError(_("The wallet pays orders and invoices only."))
+        documents.invalidate_recordset()
+        self.sale_order_ids.transaction_ids.invalidate_recordset(["state", "amount"])
+        self._wallet_check_provider(documents)
+        wallet_currency = self.company_id.currency_id
+        if (self.currency_id | documents.currency_id) != wallet_currency:
+            raise UserError(
+                _(
+                    "The wallet holds %(wallet)s only; this payment is in %(currency)s.",
+                    wallet=wallet_currency.name,
+                    currency=", ".join((self.currency_id | documents.currency_id).mapped("name")),
+                )
+            )
+        expected = (
+            self._wallet_invoice_amounts() if self.invoice_ids else self._wallet_order_amounts()
+        )
+        if not any(wallet_currency.is_zero(amount - due) for due in expected):
+            raise UserError(
+                _(
+                    "The amount to pay (%(amount)s) is not what %(documents)s still owes"
+                    " (%(due)s).",
+                    amount=wallet_currency.format(amount),
+                    documents=", ".join(documents.mapped("name")),
+                    due=_(" or ").join(wallet_currency.format(due) for due in expected),
+                )
+            )
+
+    def _wallet_check_provider(self, documents):
+        provider = self.provider_id
+        company = documents.company_id
+        websites = self.sale_order_ids.website_id
+        if (
+            provider.state == "disabled"
+            or not provider.is_published
+            or company != provider.company_id
+            or not all(websites.mapped("wallet_enabled"))
+        ):
+            raise UserError(
+                _(
+                    "The wallet cannot pay %(documents)s.",
+                    documents=", ".join(documents.mapped("name")),
+                )
+            )
+
+    def _wallet_order_amounts(self):
+        """What an order still awaits: its total less what other transactions paid
+        or authorised, or the prepayment its portal page asks for."""
+        order = self.sale_order_ids
+        if len(order) != 1:
+            raise UserError(_("The wallet pays one order at a time."))
+        if order.state == "cancel":
+            raise UserError(_("Order %(order)s is cancelled.", order=order.name))
+        paid = sum(
+            tx.amount
+            for tx in order.transaction_ids
+            if tx != self and tx.state in ("authorized", "done") and tx.operation != "refund"
+        )
+        currency = order.currency_id
+        due = currency.round(order.amount_total - paid)
+        if currency.compare_amounts(due, 0.0) <= 0:
+            raise UserError(_("Order %(order)s is already paid.", order=order.name))
+        amounts = [due]
+        if order.state in ("draft", "sent") and order.require_payment:
+            prepayment = currency.round(order._get_prepayment_required_amount() - paid)
+            if currency.compare_amounts(prepayment, 0.0) > 0:
+                amounts.append(prepayment)
+        return amounts
+
+    def _wallet_invoice_amounts(self):
+        """What invoices still owe: their residual, or the next installment or
+        early-payment amount that the portal offers for one invoice."""
+        for invoice in self.invoice_ids:
+            if invoice.move_type != "out_invoice" or invoice.state != "posted":
+                raise UserError(
+                    _("%(invoice)s cannot be paid with the wallet.", invoice=invoice.name)
+                )
+            if invoice.currency_id.is_zero(invoice.amount_residual):
+                raise UserError(_("Invoice %(invoice)s is already paid.", invoice=invoice.name))
+        amounts = [sum(self.invoice_ids.mapped("amount_residual"))]
+        if len(self.invoice_ids) == 1:
+            next_payment = self.invoice_ids._get_invoice_next_payment_values()
+            amounts += [next_payment.get("next_amount_to_pay"), next_payment.get("amount_due")]
+        return [amount for amount in amounts if amount]

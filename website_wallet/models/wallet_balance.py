@@ -1,7 +1,8 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -68,6 +69,18 @@ class WalletBalance(models.Model):
         wallet.invalidate_recordset(["balance", "pending"])
         return wallet
 
+    def _check_available(self, amount):
+        """Refuse to take more than the wallet holds; the caller holds the lock."""
+        self.ensure_one()
+        if self.currency_id.compare_amounts(self.balance, amount) < 0:
+            raise UserError(
+                _(
+                    "Insufficient wallet balance: %(available)s available, %(needed)s needed.",
+                    available=self.currency_id.format(self.balance),
+                    needed=self.currency_id.format(amount),
+                )
+            )
+
     def _add(self, balance=0.0, pending=0.0):
         """Move the aggregate by the given deltas; the caller holds the lock."""
         self.ensure_one()
@@ -79,3 +92,14 @@ class WalletBalance(models.Model):
         )
         # The partner fields read this row without a stored dependency.
         self.env["res.partner"].invalidate_model(["wallet_balance", "wallet_pending"])
+
+    def _merge_into(self, partner):
+        """Move these wallets to ``partner`` (Merge Contacts): each is added to
+        ``partner``'s wallet of the same company, then removed.  Both rows are
+        locked, so that no payment of either wallet runs meanwhile."""
+        for wallet in self.sorted("id"):
+            target = self._lock(partner, wallet.company_id)
+            source = self._lock(wallet.partner_id, wallet.company_id)
+            target._add(balance=source.balance, pending=source.pending)
+            self.env.cr.execute(SQL("DELETE FROM wallet_balance WHERE id = %s", source.id))
+        self.invalidate_model()

@@ -7,6 +7,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 
+from ..const import TOPUP_DRAFT_EXPIRY
+
 # Once an entry is done or cancelled none of these may change; on a pending
 # entry only the move to done/cancel and the links of its posting may.
 POSTING_FIELDS = {"state", "move_id", "account_payment_id"}
@@ -27,8 +29,6 @@ class WalletTransaction(models.Model):
     _name = "wallet.transaction"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Wallet Transaction"
-    # Managers follow up pending top-ups with activities; nobody may write here.
-    _mail_post_access = "read"
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -78,10 +78,20 @@ class WalletTransaction(models.Model):
         "account.move", readonly=True, ondelete="restrict", check_company=True
     )
     move_id = fields.Many2one(
-        "account.move", "Journal Entry", readonly=True, ondelete="restrict", check_company=True
+        "account.move",
+        "Journal Entry",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
     )
     account_payment_id = fields.Many2one(
-        "account.payment", "Payment", readonly=True, ondelete="restrict", check_company=True
+        "account.payment",
+        "Payment",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
     )
     counterpart_account_id = fields.Many2one(
         "account.account",
@@ -90,44 +100,42 @@ class WalletTransaction(models.Model):
         check_company=True,
         help="The account a manual adjustment is booked against.",
     )
-    reversed_transaction_id = fields.Many2one(
+    reversed_entry_id = fields.Many2one(
         "wallet.transaction",
         "Reversal Of",
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",
     )
-    reversal_ids = fields.One2many("wallet.transaction", "reversed_transaction_id")
-    reversal_transaction_id = fields.Many2one(
-        "wallet.transaction", "Reversed By", compute="_compute_reversal_transaction_id"
-    )
+    reversal_entry_ids = fields.One2many("wallet.transaction", "reversed_entry_id", "Reversed By")
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "A wallet transaction amount must be positive."),
-        # A payment transaction credits or debits a wallet once, even when its
-        # notification is processed twice or by two workers at once.
-        (
-            "payment_transaction_direction_unique",
-            "UNIQUE(payment_transaction_id, direction)",
-            "This payment transaction has already moved wallet money.",
-        ),
         (
             "reversal_unique",
-            "UNIQUE(reversed_transaction_id)",
+            "UNIQUE(reversed_entry_id)",
             "This wallet transaction has already been reversed.",
         ),
     ]
+
+    def init(self):
+        # A payment transaction credits or debits a wallet once, even when its
+        # notification is processed twice or by two workers at once.  A
+        # cancelled entry (an expired or failed top-up, a released hold) does
+        # not count: a payment that succeeds after it still moves the money.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS wallet_transaction_live_payment_transaction_uniq
+                ON wallet_transaction (payment_transaction_id, direction)
+             WHERE state != 'cancel'
+            """
+        )
 
     @api.depends("amount", "direction")
     def _compute_credit_debit(self):
         for entry in self:
             entry.credit = entry.amount if entry.direction == "credit" else 0.0
             entry.debit = entry.amount if entry.direction == "debit" else 0.0
-
-    @api.depends("reversal_ids")
-    def _compute_reversal_transaction_id(self):
-        for entry in self:
-            entry.reversal_transaction_id = entry.reversal_ids[:1]
 
     # ------------------------------------------------------------------
     # Immutability
@@ -153,75 +161,84 @@ class WalletTransaction(models.Model):
     def _unlink_never(self):
         raise UserError(_("Wallet transactions are never deleted. Correct them with a reversal."))
 
+    @property
+    def _mail_post_access(self):
+        """Staff annotate entries with notes and activities (reading them is
+        enough); customers read their ledger but never post on it."""
+        return "write" if self.env.user.share else "read"
+
     # ------------------------------------------------------------------
     # Ledger service
     # ------------------------------------------------------------------
 
     @api.model
-    def _credit(self, partner, amount, kind="topup", pending=False, **values):
-        """Add money to ``partner``'s wallet, or record a pending top-up.
+    def _credit(
+        self, partner, amount, kind="topup", company=None, journal=None, pending=False, **links
+    ):
+        """Add money to ``partner``'s wallet in ``company``, or announce a pending top-up.
 
-        ``values`` holds the description and the links (payment transaction,
-        order, invoice, journal, counterpart account...).  A pending entry
-        moves nothing until ``_confirm``; a done one is posted at once.
+        ``links`` are the entry's other fields (description, payment transaction,
+        order, invoice, counterpart account...).  A pending entry moves nothing
+        until ``_confirm``; a done one is booked at once, in ``journal`` when
+        nothing else tells where the money was received.
         """
-        wallet, amount = self._prepare_entry(partner, amount, values)
-        if existing := self._find_processed(values, "credit"):
+        wallet, amount = self._lock_wallet(partner, company, amount)
+        if existing := self._find_live_entry(links, "credit"):
             return existing
-        entry = self._create_entry(wallet, amount, "credit", kind, pending, values)
+        entry = self._create_entry(wallet, amount, "credit", kind, pending, journal, links)
         wallet._add(**{"pending" if pending else "balance": amount})
         if not pending:
             entry._notify_customer()
         return entry
 
     @api.model
-    def _debit(self, partner, amount, kind="payment", **values):
-        """Take money from ``partner``'s wallet, atomically.
+    def _debit(self, partner, amount, kind="payment", company=None, journal=None, **links):
+        """Take money from ``partner``'s wallet in ``company``, atomically.
 
         The wallet row stays locked until the transaction ends, so a second
         debit waits for this one and then sees the lowered balance; it can
-        never spend the same funds.
+        never spend the same funds.  What a payment transaction pays for is
+        checked again under that lock, so two tabs or two routes can never pay
+        one document twice.
         """
-        wallet, amount = self._prepare_entry(partner, amount, values)
-        if existing := self._find_processed(values, "debit"):
+        wallet, amount = self._lock_wallet(partner, company, amount)
+        if existing := self._find_live_entry(links, "debit"):
             return existing
-        if wallet.currency_id.compare_amounts(wallet.balance, amount) < 0:
-            raise UserError(
-                _(
-                    "Insufficient wallet balance: %(available)s available, %(needed)s needed.",
-                    available=wallet.currency_id.format(wallet.balance),
-                    needed=wallet.currency_id.format(amount),
-                )
+        if transaction_id := links.get("payment_transaction_id"):
+            self.env["payment.transaction"].browse(transaction_id).sudo()._wallet_check_debit(
+                amount
             )
-        entry = self._create_entry(wallet, amount, "debit", kind, False, values)
+        wallet._check_available(amount)
+        entry = self._create_entry(wallet, amount, "debit", kind, False, journal, links)
         wallet._add(balance=-amount)
         entry._notify_customer()
         return entry
 
-    def _confirm(self, journal=None, **links):
-        """Pending → done: the top-up's money becomes available and is posted.
-
-        ``links`` may carry the posting the payment framework already made
-        (``account_payment_id``); otherwise the ledger posts it in ``journal``.
-        """
+    def _confirm(self, journal=None):
+        """Pending → done: the top-up's money becomes available and is booked."""
         for entry in self:
             wallet = entry._lock_own_wallet()
             entry._check_pending()
-            if links:
-                entry.sudo().write(links)
-            entry.sudo().write({"state": "done", **entry._post(journal)})
+            entry.sudo().write({"state": "done", **entry._book(journal)})
             wallet._add(balance=entry.amount, pending=-entry.amount)
+            entry._close_activities()
             entry._notify_customer()
         return True
 
-    def _cancel(self):
-        """Pending → cancelled: the announced top-up will never arrive."""
+    def _cancel(self, notify=True):
+        """Pending → cancelled: the announced top-up will not arrive.
+
+        ``notify=False`` when what replaces it is told on its own (a top-up
+        captured in parts: each part is credited, with its email).
+        """
         for entry in self:
             wallet = entry._lock_own_wallet()
             entry._check_pending()
             entry.sudo().write({"state": "cancel"})
             wallet._add(pending=-entry.amount)
-            entry._notify_customer()
+            entry._close_activities()
+            if notify:
+                entry._notify_customer()
         return True
 
     def _reverse(self, reason):
@@ -235,30 +252,38 @@ class WalletTransaction(models.Model):
             raise UserError(_("Only a done wallet transaction can be reversed."))
         if self.kind == "reversal":
             raise UserError(_("A reversal cannot itself be reversed; record a new entry."))
-        if self.reversal_transaction_id:
+        if self.reversal_entry_ids:
             raise UserError(
                 _(
                     "%(ref)s has already been reversed by %(reversal)s.",
                     ref=self.name,
-                    reversal=self.reversal_transaction_id.name,
+                    reversal=self.reversal_entry_ids[:1].name,
                 )
             )
-        values = {
-            "description": _("Reversal of %(ref)s: %(reason)s", ref=self.name, reason=reason),
-            "reversed_transaction_id": self.id,
-            "company": self.company_id,
-        }
         ledger = self.env["wallet.transaction"]
         method = ledger._debit if self.direction == "credit" else ledger._credit
-        return method(self.partner_id, self.amount, kind="reversal", **values)
+        return method(
+            self.partner_id,
+            self.amount,
+            kind="reversal",
+            company=self.company_id,
+            description=_("Reversal of %(ref)s: %(reason)s", ref=self.name, reason=reason),
+            reversed_entry_id=self.id,
+        )
 
     # ------------------------------------------------------------------
     # Ledger internals
     # ------------------------------------------------------------------
 
     @api.model
-    def _prepare_entry(self, partner, amount, values):
-        company = values.pop("company", None) or self.env.company
+    def _lock_wallet(self, partner, company, amount):
+        """Check ``amount`` in the wallet's currency, then lock the wallet.
+
+        Returns the locked ``wallet.balance`` row and the amount rounded to
+        the currency.  The lock is held until the end of the database
+        transaction.
+        """
+        company = company or self.env.company
         currency = company.currency_id
         if not isinstance(amount, int | float) or not math.isfinite(amount):
             raise ValidationError(_("The wallet amount must be a number."))
@@ -277,14 +302,13 @@ class WalletTransaction(models.Model):
         return wallet, rounded
 
     @api.model
-    def _create_entry(self, wallet, amount, direction, kind, pending, values):
-        journal = values.pop("journal", None)
-        unknown = set(values) - set(self._fields)
+    def _create_entry(self, wallet, amount, direction, kind, pending, journal, links):
+        unknown = set(links) - set(self._fields)
         if unknown:
             raise TypeError(f"unknown wallet transaction values: {sorted(unknown)}")
         vals = {
-            **values,
-            "name": values.get("name") or self._next_reference(wallet.company_id),
+            **links,
+            "name": links.get("name") or self._next_reference(wallet.company_id),
             "partner_id": wallet.partner_id.id,
             "company_id": wallet.company_id.id,
             "currency_id": wallet.currency_id.id,
@@ -294,7 +318,7 @@ class WalletTransaction(models.Model):
             "state": "pending" if pending else "done",
         }
         if not pending:
-            vals.update(self.new(vals)._post(journal))
+            vals.update(self.new(vals)._book(journal))
         # The chatter is for what people do (activities, notes), not a copy of
         # the ledger: no creation message, no followers.
         return (
@@ -304,12 +328,14 @@ class WalletTransaction(models.Model):
         )
 
     @api.model
-    def _find_processed(self, values, direction):
+    def _find_live_entry(self, links, direction):
         """A payment transaction moves money once per direction: processing it
         again (a replayed notification, a refreshed page) returns the entry it
-        made.  Called under the wallet lock; the unique constraint is the
-        backstop should two workers race past it."""
-        payment_transaction = values.get("payment_transaction_id")
+        made.  A cancelled entry does not count, so a payment that succeeds
+        after its top-up was cancelled or expired still credits.  Called under
+        the wallet lock; a partial unique index is the backstop should two
+        workers race past it."""
+        payment_transaction = links.get("payment_transaction_id")
         if not payment_transaction:
             return self.browse()
         return (
@@ -318,6 +344,7 @@ class WalletTransaction(models.Model):
                 [
                     ("payment_transaction_id", "=", payment_transaction),
                     ("direction", "=", direction),
+                    ("state", "!=", "cancel"),
                 ],
                 limit=1,
             )
@@ -326,7 +353,8 @@ class WalletTransaction(models.Model):
 
     @api.model
     def _next_reference(self, company):
-        """A reference drawn ahead, for a payment transaction to start with."""
+        """The next ledger reference; a top-up's payment transaction takes it
+        as its own reference."""
         sequence = self.env["ir.sequence"].sudo().with_company(company)
         return sequence.next_by_code("wallet.transaction")
 
@@ -342,7 +370,7 @@ class WalletTransaction(models.Model):
                     "Wallet transaction %(ref)s is %(state)s; only a pending one can be"
                     " confirmed or cancelled.",
                     ref=self.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                    state=self._state_label(),
                 )
             )
 
@@ -353,60 +381,104 @@ class WalletTransaction(models.Model):
     def _check_manager(self):
         if not self.env.user.has_group("website_wallet.group_wallet_manager"):
             raise AccessError(
-                _("Only a Wallet Manager can confirm, cancel, reverse or adjust wallet entries.")
+                _(
+                    "Only a Wallet Manager can confirm, cancel, reverse, adjust or check"
+                    " wallet entries."
+                )
             )
 
     def action_confirm(self):
-        """Confirm a received top-up (the money is on the bank statement)."""
-        return self._settle("_set_done", "_confirm")
+        """Confirm a wire-transfer top-up once its money is on the bank statement.
+
+        It is confirmed through its payment transaction, so that both move
+        together and the framework's post-processing makes the single ledger
+        change.  Card top-ups are confirmed by their provider, never by hand.
+        """
+        self._check_manager()
+        for entry in self.sudo():
+            entry._check_confirmable_by_hand()
+            if transaction := entry.payment_transaction_id:
+                transaction._set_done()
+                transaction._post_process()
+            else:
+                entry._confirm()
+        return True
 
     def action_cancel(self):
-        """Cancel a top-up whose money will never arrive."""
-        return self._settle("_set_canceled", "_cancel")
+        """Cancel a top-up whose money will not arrive.
 
-    def _settle(self, transaction_method, ledger_method):
-        """A top-up paid through a payment transaction is settled through it, so
-        that both move together and the framework's post-processing makes the
-        single ledger change; one without a transaction is settled directly."""
+        A wire transfer is cancelled with its payment transaction.  A card
+        top-up only loses its pending entry: should the card payment still
+        succeed, the provider's notification credits the wallet.
+        """
         self._check_manager()
         for entry in self.sudo():
             entry._check_pending()
-            if transaction := entry.payment_transaction_id:
-                getattr(transaction, transaction_method)()
+            transaction = entry.payment_transaction_id
+            if transaction._wallet_is_manual() and transaction.state in ("draft", "pending"):
+                transaction._set_canceled()
                 transaction._post_process()
             else:
-                getattr(entry, ledger_method)()
+                entry._cancel()
         return True
+
+    def _check_confirmable_by_hand(self):
+        self._check_pending()
+        transaction = self.payment_transaction_id
+        if transaction and not (transaction._wallet_is_manual() and transaction.state == "pending"):
+            raise UserError(
+                _(
+                    "%(ref)s cannot be confirmed by hand: only a wire transfer that the"
+                    " customer has confirmed is. Card payments are confirmed by their"
+                    " provider when the money is received.",
+                    ref=self.name,
+                )
+            )
 
     def action_reverse(self):
         self._check_manager()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "website_wallet.action_wallet_adjustment_wizard"
-        ) | {"context": {"default_reverse_transaction_id": self.id}}
+        ) | {"context": {"default_reversed_entry_id": self.id}}
+
+    @api.model
+    def _cron_expire_abandoned_topups(self):
+        """Cancel the pending entries of card top-ups whose payment was abandoned
+        (still a draft after ``TOPUP_DRAFT_EXPIRY``), so that they no longer
+        count as pending.  The payment transaction is left as it is: should it
+        succeed after all, its notification credits the wallet."""
+        deadline = fields.Datetime.now() - TOPUP_DRAFT_EXPIRY
+        abandoned = self.sudo().search(
+            [
+                ("state", "=", "pending"),
+                ("kind", "=", "topup"),
+                ("payment_transaction_id.state", "=", "draft"),
+                ("payment_transaction_id.create_date", "<", deadline),
+            ]
+        )
+        abandoned._cancel()
 
     # ------------------------------------------------------------------
     # Accounting: every done entry is booked on the Customer Wallet account
     # ------------------------------------------------------------------
 
-    def _post(self, journal=None):
-        """Post the accounting entry of an entry about to become done.
+    def _book(self, journal=None):
+        """Book an entry about to become done; return the fields that link the
+        entry to its posting.
 
         ``self`` may be a draft (``new``) record: the entry is created with its
-        posting, so a done entry never changes afterwards.  An entry that
-        arrives already posted (the payment framework posts its own payments)
-        is only linked.  Returns the fields that link the posting.
+        posting, so a done entry never changes afterwards.  Money moved by a
+        payment transaction is booked by the payment framework's own
+        ``_create_payment``, so that destination, early-payment discounts,
+        installments and reconciliation behave exactly as for any provider.
         """
         self.ensure_one()
-        if self.account_payment_id:
-            return {
-                "account_payment_id": self.account_payment_id.id,
-                "move_id": self.account_payment_id.move_id.id,
-            }
-        if self.move_id:
-            return {"move_id": self.move_id.id}
+        if transaction := self.payment_transaction_id.sudo():
+            payment = transaction.payment_id
+            payment = payment or transaction.with_company(self.company_id)._create_payment()
+            return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
         account, wallet_journal = self.company_id._wallet_accounting()
         if self.kind == "topup":
-            journal = journal or self.payment_transaction_id.provider_id.journal_id
             if not journal:
                 raise UserError(_("Choose the journal in which the top-up money was received."))
             payment = self._post_payment(journal, "inbound", account)
@@ -421,17 +493,16 @@ class WalletTransaction(models.Model):
         return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
 
     def _post_payment(self, journal, payment_type, destination):
-        """Top-ups: Dr outstanding receipts / Cr Customer Wallet.  Wallet
-        payments: Dr Customer Wallet / Cr receivable (refunds the reverse);
-        the Wallet journal's method lines book on the Customer Wallet."""
+        """Money moved without a payment transaction (a top-up received by hand,
+        a payment or a refund made from code): an ``account.payment`` of the
+        given journal.  Top-ups: Dr outstanding receipts / Cr Customer Wallet;
+        wallet payments: Dr Customer Wallet / Cr receivable (refunds the
+        reverse), since the Wallet journal's method lines book on the Customer
+        Wallet."""
         method_lines = (
             journal.inbound_payment_method_line_ids
             if payment_type == "inbound"
             else journal.outbound_payment_method_line_ids
-        )
-        provider = self.payment_transaction_id.provider_id
-        method_lines = (
-            method_lines.filtered(lambda line: line.payment_provider_id == provider) or method_lines
         )
         payment = (
             self.env["account.payment"]
@@ -449,7 +520,6 @@ class WalletTransaction(models.Model):
                     "payment_method_line_id": method_lines[:1].id,
                     "destination_account_id": destination.id,
                     "memo": self._posting_label(),
-                    "payment_transaction_id": self.payment_transaction_id.id,
                 }
             )
         )
@@ -511,11 +581,18 @@ class WalletTransaction(models.Model):
         return move
 
     def _post_reversal(self):
-        original = self.reversed_transaction_id.move_id
-        reversal = original.sudo()._reverse_moves(
-            [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}]
+        """The reverse of the original posting.  When the original paid an
+        invoice (or refunded a credit note), it is taken off that document and
+        matched with its reversal, so the document is open again and the money
+        can never be offered twice."""
+        original = self.reversed_entry_id.move_id.sudo()
+        reopens_document = self.reversed_entry_id.kind in ("payment", "refund")
+        reversal = original._reverse_moves(
+            [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
+            cancel=reopens_document,
         )
-        reversal.action_post()
+        if reversal.state == "draft":
+            reversal.action_post()
         return reversal
 
     def _posting_label(self):
@@ -556,6 +633,16 @@ class WalletTransaction(models.Model):
                 summary=_("Confirm top-up %(ref)s when the money arrives", ref=self.name),
                 user_id=manager.id,
             )
+
+    def _close_activities(self):
+        """A settled top-up needs no more follow-up: its managers' to-dos are done."""
+        self.sudo().activity_feedback(
+            ["mail.mail_activity_data_todo"],
+            feedback=_("%(ref)s is %(state)s.", ref=self.name, state=self._state_label()),
+        )
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _wallet_recipient(self):
         """The person who acted, when known, rather than the company they work for."""
@@ -690,6 +777,7 @@ class WalletTransaction(models.Model):
 
     @api.model
     def action_check_ledger(self):
+        self._check_manager()  # the check lists every customer's wallet
         problems = self._check_ledger()
         return {
             "type": "ir.actions.client",

@@ -2,6 +2,7 @@ from . import test_accounting
 from . import test_checkout_tours
 from . import test_concurrency
 from . import test_install
+from . import test_integrity
 from . import test_ledger
 from . import test_notifications
 from . import test_partner

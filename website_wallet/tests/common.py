@@ -118,9 +118,9 @@ class WalletFixtures:
         values.setdefault("journal", self.bank_journal)
         return self.Ledger._credit(partner or self.customer, amount, kind="topup", **values)
 
-    def wire_topup(self, amount, partner=None):
-        """A pending top-up, as a wire transfer leaves it: the payment transaction
-        tells in which journal the money will arrive."""
+    def wire_topup(self, amount, partner=None, confirmed=True):
+        """A wire-transfer top-up as the Add Money route opens it; ``confirmed``:
+        the customer confirmed the transfer, which now awaits the money."""
         partner = partner or self.customer
         provider = self.env.ref("payment.payment_provider_transfer")
         provider.write({"state": "test", "journal_id": self.bank_journal.id})
@@ -131,11 +131,12 @@ class WalletFixtures:
                 "amount": amount,
                 "currency_id": self.currency.id,
                 "partner_id": partner.id,
+                "is_wallet_topup": True,
             }
         )
-        return self.Ledger._credit(
-            partner, amount, kind="topup", pending=True, payment_transaction_id=transaction.id
-        )
+        if confirmed:
+            transaction._set_pending()
+        return transaction.wallet_transaction_ids
 
     def wallet_account_balance(self, partner=None):
         """The partner's balance on the Customer Wallet liability account (credit positive)."""

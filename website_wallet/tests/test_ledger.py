@@ -100,8 +100,8 @@ class TestLedger(WalletCommon):
         topup = self.topup(80.0)
         payment = self.Ledger._debit(self.customer, 30.0)
         reversal = payment._reverse("charged twice")
-        self.assertEqual(reversal.reversed_transaction_id, payment)
-        self.assertEqual(payment.reversal_transaction_id, reversal)
+        self.assertEqual(reversal.reversed_entry_id, payment)
+        self.assertEqual(payment.reversal_entry_ids, reversal)
         self.assertEqual((reversal.direction, reversal.kind), ("credit", "reversal"))
         self.assertIn("charged twice", reversal.description)
         self.assertEqual(self.customer.wallet_balance, 80.0)
@@ -212,5 +212,6 @@ class TestLedger(WalletCommon):
                 "credit",
                 "topup",
                 False,
-                {"payment_transaction_id": transaction.id, "journal": self.bank_journal},
+                self.bank_journal,
+                {"payment_transaction_id": transaction.id},
             )

@@ -35,7 +35,7 @@ class TestNotifications(WalletProviderMixin, WalletCommon):
         self.assertOneMail(entry, "added to your wallet", self.customer, "50.00")
 
     def test_wire_topup_pending_then_confirmed_or_cancelled(self):
-        wire = self.wire_topup(600.0)
+        wire = self.wire_topup(600.0, confirmed=False)
         transaction = wire.payment_transaction_id
         self.assertFalse(self.mails(wire), "nothing is said before the customer chose to pay")
         transaction._set_pending()
@@ -53,7 +53,7 @@ class TestNotifications(WalletProviderMixin, WalletCommon):
         self.assertEqual(len(self.mails(wire)), 2)
         self.assertIn("added to your wallet", self.mails(wire)[0].subject)
 
-        other = self.wire_topup(40.0)
+        other = self.wire_topup(40.0, confirmed=False)
         other.with_user(self.wallet_manager).action_cancel()
         self.assertOneMail(other, "was cancelled", self.customer, "40.00")
 
@@ -61,15 +61,15 @@ class TestNotifications(WalletProviderMixin, WalletCommon):
         self.topup(200.0)
         order = self.make_order(97.0)
         tx = self.wallet_tx(97.0, order=order)
-        tx._wallet_pay()
+        self.pay(tx)
         entry = tx.wallet_transaction_ids
         self.assertOneMail(entry, "with your wallet", self.contact, "97.00", "103.00", order.name)
-        tx._wallet_pay()
+        self.pay(tx)
         tx._post_process()
         self.assertEqual(len(self.mails(entry)), 1)
         invoice = self.make_invoice(50.0)
         tx = self.wallet_tx(50.0, invoice=invoice)
-        tx._wallet_pay()
+        self.pay(tx)
         self.assertOneMail(tx.wallet_transaction_ids, "with your wallet", self.contact, "53.00")
 
     def test_manual_adjustment_with_its_reason(self):

@@ -17,6 +17,14 @@ class WalletProviderMixin:
         cls.wallet_provider = cls.env.ref("website_wallet.payment_provider_wallet")
         cls.company._wallet_setup_accounting()
 
+    def pay(self, tx):
+        """Process a wallet payment as its processing route does, for the
+        logged-in owner; True when the wallet paid."""
+        tx.with_user(self.portal_user).sudo()._handle_notification_data(
+            "wallet", {"reference": tx.reference}
+        )
+        return tx.state == "done"
+
     def wallet_tx(self, amount, order=None, invoice=None, partner=None, **values):
         return self.env["payment.transaction"].create(
             {
@@ -41,6 +49,8 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
 
     def compatible(self, amount, user=None, partner=None, report=None, **kwargs):
         Provider = self.env["payment.provider"].with_user(user or self.portal_user).sudo()
+        if "sale_order_id" not in kwargs:
+            kwargs["sale_order_id"] = self.make_order(amount).id
         return Provider._get_compatible_providers(
             self.company.id,
             (partner or self.contact).id,
@@ -90,6 +100,7 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
             ("tokenization not supported", {"force_tokenization": True}),
             ("express checkout not supported", {"is_express_checkout": True}),
             ("its own top-up", {"is_wallet_topup": True}),
+            ("orders and invoices only", {"sale_order_id": None}),
         ]
         for expected, kwargs in cases:
             with self.subTest(expected=expected):
@@ -98,19 +109,26 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
 
     def test_shortfall_is_shown_only_when_the_balance_is_the_reason(self):
         self.topup(242.50)
+        console, gadget = self.make_order(750.0), self.make_order(200.0)
+        theirs = self.make_order(10.0, partner=self.other_customer)
         with MockRequest(self.env(user=self.portal_user)) as request:
             Provider = request.env["payment.provider"]
-            shortfall = Provider._wallet_shortfall(self.contact.id, 750.0, self.currency)
+            shortfall = Provider._wallet_shortfall(self.contact.id, 750.0, sale_order_id=console.id)
             self.assertEqual(shortfall["missing"], 507.50)
             self.assertEqual(shortfall["balance"], 242.50)
-            self.assertEqual(Provider._wallet_shortfall(self.contact.id, 200.0, self.currency), {})
-            never_topped_up = Provider._wallet_shortfall(
-                self.other_customer.id, 10.0, self.currency
+            self.assertEqual(shortfall["missing_input"], "507.50")
+            self.assertEqual(
+                Provider._wallet_shortfall(self.contact.id, 200.0, sale_order_id=gadget.id), {}
             )
-            self.assertEqual(never_topped_up, {}, "not this user's wallet: nothing to offer")
+            self.assertEqual(
+                Provider._wallet_shortfall(self.other_customer.id, 10.0, sale_order_id=theirs.id),
+                {},
+                "not this user's wallet: nothing to offer",
+            )
+            self.assertEqual(Provider._wallet_shortfall(self.contact.id, 750.0), {}, "no document")
         with MockRequest(self.env(user=self.other_portal_user)) as request:
             shortfall = request.env["payment.provider"]._wallet_shortfall(
-                self.other_customer.id, 10.0, self.currency
+                self.other_customer.id, 10.0, sale_order_id=theirs.id
             )
             self.assertEqual((shortfall["balance"], shortfall["missing"]), (0.0, 10.0))
 
@@ -118,7 +136,7 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.topup(339.50)
         order = self.make_order(97.0)
         tx = self.wallet_tx(97.0, order=order)
-        self.assertTrue(tx._wallet_pay())
+        self.assertTrue(self.pay(tx))
         self.assertEqual(tx.state, "done")
         tx._post_process()
         self.assertEqual(order.state, "sale")
@@ -134,7 +152,7 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
             self.company.wallet_account_id,
         )
         tx._post_process()
-        self.assertFalse(tx._wallet_pay() and tx.state != "done")
+        self.assertFalse(self.pay(tx) and tx.state != "done")
         self.assertEqual(self.customer.wallet_balance, 242.50)
         self.assertBooksAgree()
 
@@ -143,7 +161,7 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.topup(100.0)
         order = self.make_order(60.0)
         tx = self.wallet_tx(60.0, order=order)
-        tx._wallet_pay()
+        self.pay(tx)
         tx.with_context(skip_sale_auto_invoice_send=True)._post_process()
         invoice = order.invoice_ids
         self.assertEqual(len(invoice), 1)
@@ -156,7 +174,7 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.topup(100.0)
         order = self.make_order(60.0)
         tx = self.wallet_tx(60.0, order=order)
-        tx._wallet_pay()
+        self.pay(tx)
         tx._post_process()
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.invoice_ids)
@@ -167,7 +185,7 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.topup(80.0)
         invoice = self.make_invoice(50.0)
         tx = self.wallet_tx(50.0, invoice=invoice)
-        self.assertTrue(tx._wallet_pay())
+        self.assertTrue(self.pay(tx))
         tx._post_process()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(tx.wallet_transaction_ids.invoice_id, invoice)
@@ -191,19 +209,19 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         )
         invoice.action_post()
         tx = self.wallet_tx(60.0, invoice=invoice)
-        self.assertTrue(tx._wallet_pay())
+        self.assertTrue(self.pay(tx))
         tx._post_process()
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(invoice.amount_residual, 140.0)
         self.assertEqual(self.customer.wallet_balance, 40.0)
-        self.assertFalse(self.wallet_tx(30.0, invoice=invoice)._wallet_pay(), "not an amount due")
+        self.assertFalse(self.pay(self.wallet_tx(30.0, invoice=invoice)), "not an amount due")
         self.assertBooksAgree()
 
     def test_failed_debit_sets_the_transaction_in_error_and_debits_nothing(self):
         self.topup(40.0)
         order = self.make_order(50.0)
         tx = self.wallet_tx(50.0, order=order)
-        self.assertFalse(tx._wallet_pay())
+        self.assertFalse(self.pay(tx))
         self.assertEqual(tx.state, "error")
         self.assertIn("Insufficient wallet balance", tx.state_message)
         self.assertEqual(order.state, "draft")
@@ -214,23 +232,23 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.topup(100.0)
         order = self.make_order(50.0)
         tx = self.wallet_tx(5.0, order=order)
-        self.assertFalse(tx._wallet_pay())
+        self.assertFalse(self.pay(tx))
         self.assertEqual(tx.state, "error")
         self.assertEqual(self.customer.wallet_balance, 100.0)
         loose = self.wallet_tx(5.0)
-        self.assertFalse(loose._wallet_pay(), "a wallet pays orders and invoices only")
+        self.assertFalse(self.pay(loose), "a wallet pays orders and invoices only")
 
     def test_books_agree_after_topups_orders_and_invoices(self):
         self.topup(339.50)
         for amount in (97.0, 12.25):
             tx = self.wallet_tx(amount, order=self.make_order(amount))
-            tx._wallet_pay()
+            self.pay(tx)
             tx._post_process()
         wire = self.wire_topup(600.0)
         wire.with_user(self.wallet_manager).action_confirm()
         invoice = self.make_invoice(50.0)
         tx = self.wallet_tx(50.0, invoice=invoice)
-        tx._wallet_pay()
+        self.pay(tx)
         tx._post_process()
         self.assertAlmostEqual(self.customer.wallet_balance, 339.50 - 97 - 12.25 + 600 - 50)
         self.assertBooksAgree()
@@ -269,22 +287,32 @@ class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
         self.assertEqual(tx.state, "done")
         self.assertEqual(self.customer.wallet_balance, 40.0)
         self.assertEqual(len(tx.wallet_transaction_ids), 1)
+        self.assertBooksAgree()
 
     def test_failed_debit_sends_the_customer_back_with_the_reason(self):
         self.topup(30.0)
         invoice = self.make_invoice(50.0)
-        tx = self.wallet_tx(50.0, invoice=invoice)
+        tx = self.wallet_tx(50.0, invoice=invoice, landing_route=invoice.get_portal_url())
         response = self.process(tx)
-        self.assertEqual(response.status_code, 303)
-        self.assertIn(invoice.get_portal_url().split("?")[0], response.headers["Location"])
+        self.assertTrue(response.headers["Location"].endswith("/payment/status"))
         self.assertEqual(tx.state, "error")
-        page = self.url_open(response.headers["Location"]).text
-        self.assertIn("o_wallet_payment_error", page)
+        self.assertIn("Insufficient wallet balance", tx.state_message)
+        self.assertTrue(tx.landing_route.startswith(invoice.get_portal_url()))
+        page = self.url_open(tx.landing_route).text
+        self.assertIn("There was an error processing your payment", page)
         self.assertIn("Insufficient wallet balance", page)
-        self.assertNotIn("o_wallet_payment_error", self.url_open(invoice.get_portal_url()).text)
-        shop_tx = self.wallet_tx(50.0, order=self.make_order(50.0))
-        self.assertTrue(self.process(shop_tx).headers["Location"].endswith("/shop/payment"))
+        shop_tx = self.wallet_tx(
+            50.0, order=self.make_order(50.0), landing_route="/shop/payment/validate"
+        )
+        self.process(shop_tx)
+        self.assertEqual(shop_tx.landing_route, "/shop/payment", "the cart is kept")
+        order_tx = self.wallet_tx(50.0, order=self.make_order(50.0))
+        order_tx.landing_route = order_tx.sale_order_ids.get_portal_url()
+        self.process(order_tx)
+        self.assertEqual(order_tx.landing_route, order_tx.sale_order_ids.get_portal_url())
+        self.assertIn("Insufficient wallet balance", self.url_open(order_tx.landing_route).text)
         self.assertEqual(self.customer.wallet_balance, 30.0)
+        self.assertBooksAgree()
 
     @mute_logger("odoo.http", "odoo.addons.website_wallet.controllers.payment")
     def test_tampered_requests_are_refused_and_debit_nothing(self):
@@ -295,6 +323,7 @@ class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
             partner=self.other_customer,
         )
         self.assertEqual(self.process(other_tx).status_code, 403, "another customer's transaction")
+        self.assertEqual(other_tx.state, "draft")
         altered = self.wallet_tx(1.0, order=self.make_order(60.0))
         self.process(altered)
         self.assertEqual(altered.state, "error", "an altered amount")
@@ -381,7 +410,12 @@ class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
             barrier.wait()
 
             transaction = env["payment.transaction"].browse(tx_id)
-            outcomes[tx_id] = retrying(transaction._wallet_pay, env)
+
+            def pay():
+                transaction._process_notification_data({})
+                return transaction.state == "done"
+
+            outcomes[tx_id] = retrying(pay, env)
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_one_checkout_succeeds_the_other_fails_cleanly(self):

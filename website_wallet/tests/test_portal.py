@@ -49,7 +49,7 @@ class TestPortalPages(WalletHttpCommon):
 
     def test_owner_sees_balance_pending_and_recent_transactions(self):
         self.fill_history(7)
-        self.wire_topup(600.0).payment_transaction_id._set_pending()
+        self.wire_topup(600.0)
         self.authenticate("wallet_portal", "wallet_portal")
         html = self.get("/my/wallet").text
         self.assertEqual(amounts(html, "o_wallet_balance"), ["28.00"])  # 1 + 2 + ... + 7

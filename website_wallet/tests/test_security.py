@@ -95,7 +95,7 @@ class TestSecurity(WalletCommon):
             .create({"reason": "Voucher was fine"})
         )
         reversal = self.Ledger.browse(reverse_wizard.action_apply()["res_id"])
-        self.assertEqual(reversal.reversed_transaction_id, adjustment)
+        self.assertEqual(reversal.reversed_entry_id, adjustment)
         self.assertEqual(self.customer.wallet_balance, 100.0)
         self.assertBooksAgree()
 

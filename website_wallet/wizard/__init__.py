@@ -1,1 +1,2 @@
+from . import base_partner_merge_automatic_wizard
 from . import wallet_adjustment_wizard

@@ -17,7 +17,7 @@ class WalletAdjustmentWizard(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    reverse_transaction_id = fields.Many2one(
+    reversed_entry_id = fields.Many2one(
         "wallet.transaction",
         "Entry to Reverse",
         check_company=True,
@@ -48,8 +48,8 @@ class WalletAdjustmentWizard(models.TransientModel):
         self.ensure_one()
         self.env["wallet.transaction"]._check_manager()
         Ledger = self.env["wallet.transaction"].sudo().with_company(self.company_id)
-        if self.reverse_transaction_id:
-            entry = self.reverse_transaction_id.sudo()._reverse(self.reason)
+        if self.reversed_entry_id:
+            entry = self.reversed_entry_id.sudo()._reverse(self.reason)
         else:
             if not (self.partner_id and self.counterpart_account_id):
                 raise UserError(_("Choose the customer and the counterpart account."))

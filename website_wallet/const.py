@@ -1,0 +1,53 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from datetime import timedelta
+
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# The payment provider (and its payment method) through which a wallet pays.
+PROVIDER_CODE = "wallet"
+DEFAULT_PAYMENT_METHOD_CODES = {"wallet"}
+
+# Portal pages.
+HISTORY_STEP = 10
+RECENT_COUNT = 5
+
+# A card top-up whose payment transaction is still a draft after this delay was
+# abandoned (the shopper closed the tab): its pending entry is cancelled, so it
+# no longer counts as pending.  A payment that succeeds later still credits.
+# Card payments end within minutes; a day leaves room for slow 3-D Secure and
+# redirect flows, well inside the framework's own 4-day post-processing window.
+TOPUP_DRAFT_EXPIRY = timedelta(days=1)
+
+# Fields of a payment transaction that decide whether, and how much, wallet
+# money moves.  Only the payment framework (its notifications, its cron and its
+# buttons, which run as superuser) and Wallet Managers may change them.
+GUARDED_TRANSACTION_FIELDS = frozenset(
+    {
+        "state",
+        "amount",
+        "currency_id",
+        "partner_id",
+        "provider_id",
+        "operation",
+        "source_transaction_id",
+        "sale_order_ids",
+        "invoice_ids",
+        "is_wallet_topup",
+    }
+)
+
+# Why the wallet is not offered in a payment form, as the availability report
+# says it.
+UNAVAILABLE_REASONS = {
+    "disabled": _lt("the wallet is turned off on this website"),
+    "not_owner": _lt("only a logged-in customer pays with their own wallet"),
+    "no_document": _lt("the wallet pays orders and invoices only"),
+    "currency": _lt("the wallet holds %(currency)s only"),
+    "validation": _lt("the wallet only makes payments"),
+    "topup": _lt("a wallet cannot pay its own top-up"),
+    "balance": _lt("insufficient wallet balance"),
+}

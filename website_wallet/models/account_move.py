@@ -1,0 +1,70 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    """The journal entries of the wallet ledger stay as the ledger booked them.
+
+    Resetting, cancelling, deleting or reversing one by hand (directly or
+    through its payment, whose buttons all come here) would make the books
+    disagree with the wallets; a correction is a reversal of the wallet
+    transaction, which books its own reverse entry.
+    """
+
+    _inherit = "account.move"
+
+    def _check_not_wallet_ledger(self):
+        entries = (
+            self.env["wallet.transaction"].sudo().search([("move_id", "in", self.ids)])
+            if self.ids
+            else self.env["wallet.transaction"]
+        )
+        if entries:
+            raise UserError(
+                _(
+                    "%(moves)s belong to the wallet ledger (%(entries)s) and cannot be reset,"
+                    " cancelled, deleted or reversed by hand. Correct the wallet transaction"
+                    " with Reverse instead.",
+                    moves=", ".join(entries.move_id.mapped("display_name")),
+                    entries=", ".join(entries.mapped("name")),
+                )
+            )
+
+    def button_draft(self):
+        self._check_not_wallet_ledger()
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._check_not_wallet_ledger()
+        return super().button_cancel()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_wallet_ledger(self):
+        self._check_not_wallet_ledger()
+
+    def _post(self, soft=True):
+        """Only the ledger books on a Customer Wallet account.  An entry written
+        there by hand (a miscellaneous entry, a bank line matched to it, a
+        payment registered in the Wallet journal) would move the books but not
+        the wallet.  The ledger and the payment framework post as superuser."""
+        if not self.env.su:
+            wallet_accounts = self.company_id.sudo().wallet_account_id
+            if self.line_ids.filtered(lambda line: line.account_id in wallet_accounts):
+                raise UserError(
+                    _(
+                        "The Customer Wallet account is kept by the wallet ledger and cannot"
+                        " be used in %(moves)s. Confirm a pending top-up, pay with the"
+                        " wallet or record a Wallet Adjustment instead.",
+                        moves=", ".join(self.mapped("display_name")),
+                    )
+                )
+        return super()._post(soft=soft)
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        # The ledger reverses its own entries as superuser; people never do.
+        if not self.env.su:
+            self._check_not_wallet_ledger()
+        return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
