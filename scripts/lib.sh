@@ -140,6 +140,14 @@ odoo_init() {
     fi
 }
 
+# run.sh updates a database whose addon files changed since this stamp.
+addon_digest() {
+    find "$ROOT/website_wallet" -type f -not -name '*.pyc' -print0 | sort -z \
+        | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+db_stamp() { echo "$STATE/db-$1.stamp"; }
+mark_db_current() { addon_digest > "$(db_stamp "$1")"; }
+
 db_exists() {
     psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
 }

@@ -10,21 +10,16 @@ PORT="${WALLET_PORT:-8069}"
 # lets a new user pay without any account anywhere.
 MODULES="website_wallet,payment_demo"
 
-addon_digest() {
-    find "$ROOT/website_wallet" -type f -not -name '*.pyc' -print0 | sort -z \
-        | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
-}
-
-stamp="$STATE/db-$DB.stamp"
+stamp="$(db_stamp "$DB")"
 if ! db_exists "$DB"; then
     say "creating database '$DB' with demo data (a few minutes, once)"
     rm -f "$stamp"
     odoo_init -d "$DB" -i "$MODULES"
-    addon_digest > "$stamp"
+    mark_db_current "$DB"
 elif [ "$(cat "$stamp" 2>/dev/null)" != "$(addon_digest)" ]; then
     say "website_wallet changed: updating database '$DB'"
     odoo_init -d "$DB" -u website_wallet
-    addon_digest > "$stamp"
+    mark_db_current "$DB"
 fi
 
 printf '\n  Odoo is served at http://localhost:%s  (database %s)\n' "$PORT" "$DB" >&2

@@ -11,12 +11,24 @@ say "lint"
 DB="wallet_test_$(date +%s)_$$"
 # Modules the tests need besides the addon's own dependencies.
 MODULES="website_wallet,payment_demo"
-cleanup() { odoo_dropdb "$DB"; odoo_dropdb "${DB}_uninstall"; }
+SERVED_DB="${DB}_served"
+cleanup() {
+    for db in "$DB" "${DB}_uninstall" "$SERVED_DB"; do odoo_dropdb "$db"; done
+    for db in "$DB" "${DB}_uninstall" "$SERVED_DB"; do rm -rf "$STATE/filestore/filestore/$db"; done
+    rm -f "$(db_stamp "$SERVED_DB")"
+}
 odoo_dropdb() { psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 say "creating test database '$DB'"
 odoo_init -d "$DB" -i "$MODULES"
+
+# The served checks run the run command on their own copy of the fresh test
+# database, never on the user's demo database.
+say "copying it for the served checks: '$SERVED_DB'"
+"$PY" "$ODOO_SRC/setup/odoo" db -c "$ODOO_CONFIG" duplicate "$DB" "$SERVED_DB" >/dev/null
+mark_db_current "$SERVED_DB"
+export WALLET_SERVED_DB="$SERVED_DB"
 
 # A fresh database with only website_wallet, for the uninstall check
 # (tests_served/test_uninstall.py).

@@ -16,7 +16,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("WALLET_SERVED_PORT", "8079"))
-DB = os.environ.get("WALLET_SERVED_DB", "wallet")
+# Never the user's demo database: scripts/test.sh passes a throw-away copy.
+DB = os.environ.get("WALLET_SERVED_DB", "wallet_served")
 START_TIMEOUT = 1200  # the first run creates the demo database
 
 

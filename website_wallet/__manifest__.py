@@ -25,6 +25,7 @@
         "views/payment_templates.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",
+        "views/mail_templates.xml",
         "data/mail_template_data.xml",
         "wizard/wallet_adjustment_wizard_views.xml",
         "views/wallet_transaction_views.xml",

@@ -7,10 +7,13 @@ from odoo import models
 class AccountChartTemplate(models.AbstractModel):
     _inherit = "account.chart.template"
 
-    def _load(self, template_code, company, install_demo, force_create=True):
+    def _post_load_data(self, template_code, company, template_data):
         """A company that gets (or reloads) its chart gets its wallet account and
         journal at once.  On a new database Odoo loads the chart at the end of
-        the install, after this addon's post-init hook has run."""
-        result = super()._load(template_code, company, install_demo, force_create=force_create)
-        self.env["res.company"].browse(company.id)._wallet_setup_accounting()
-        return result
+        the install, after this addon's post-init hook has run.
+
+        The journal is not declared as template data: its account is the
+        Customer Wallet liability, whose code is picked free in each chart
+        (next to 219000), which static template data cannot do."""
+        super()._post_load_data(template_code, company, template_data)
+        (company or self.env.company)._wallet_setup_accounting()

@@ -146,18 +146,10 @@ class PaymentTransaction(models.Model):
         source = self._wallet_topup_source()
         if not source or self.operation == "refund":
             return
-        Ledger = self.env["wallet.transaction"].sudo()
         entry = self._wallet_live_entry("credit")
         if self != source:  # a partial capture (or void) of the top-up
             if self.state == "done" and not entry:
-                Ledger._credit(
-                    self.partner_id,
-                    self.amount,
-                    kind="topup",
-                    company=self.company_id,
-                    payment_transaction_id=self.id,
-                    description=_("Capture of %(ref)s", ref=source.reference),
-                )
+                self._wallet_credit_received(_("Capture of %(ref)s", ref=source.reference))
             return
         if self.state == "done":
             captured_in_parts = self.child_transaction_ids.filtered(
@@ -170,20 +162,25 @@ class PaymentTransaction(models.Model):
             elif entry.state == "pending":
                 entry._confirm()
             elif not entry:  # it had failed or expired: the money came after all
-                Ledger._credit(
-                    self.partner_id,
-                    self.amount,
-                    kind="topup",
-                    company=self.company_id,
-                    name=self.reference,
-                    payment_transaction_id=self.id,
-                    description=_("Top-up via %(provider)s", provider=self.provider_id.name),
+                self._wallet_credit_received(
+                    _("Top-up via %(provider)s", provider=self.provider_id.name)
                 )
         elif self.state in ("cancel", "error"):
             if entry.state == "pending":
                 entry._cancel()
         elif self.state == "pending" and first_time and entry.state == "pending":
             entry._notify_pending()
+
+    def _wallet_credit_received(self, description):
+        """Credit what this transaction captured, booked as it is."""
+        self.env["wallet.transaction"].sudo()._credit(
+            self.partner_id,
+            self.amount,
+            kind="topup",
+            company=self.company_id,
+            payment_transaction_id=self.id,
+            description=description,
+        )
 
     def _create_payment(self, **extra_create_values):
         """A top-up is owed back to the customer, not earned: its payment credits

@@ -97,11 +97,21 @@ class ResCompany(models.Model):
         )
 
     def _wallet_link_provider(self):
-        """The wallet provider of the company records its payments in the Wallet journal."""
+        """The company's wallet provider records its payments in the Wallet journal.
+
+        A company without one (created after the install) gets a copy of the
+        addon's provider, enabled and published as the first one is, as core
+        does for the providers it sets up on onboarding.
+        """
         self.ensure_one()
-        providers = self.env["payment.provider"].search(
-            [("code", "=", "wallet"), ("company_id", "=", self.id)]
-        )
+        Provider = self.env["payment.provider"].sudo()
+        providers = Provider.search([("code", "=", "wallet"), ("company_id", "=", self.id)])
+        if not providers:
+            providers = (
+                self.env.ref("website_wallet.payment_provider_wallet")
+                .sudo()
+                .copy({"company_id": self.id, "state": "enabled", "is_published": True})
+            )
         providers.filtered(
             lambda p: p.journal_id != self.wallet_journal_id
         ).journal_id = self.wallet_journal_id

@@ -1,7 +1,7 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -18,10 +18,25 @@ class ResConfigSettings(models.TransientModel):
     wallet_topup_max = fields.Monetary(
         related="website_id.wallet_topup_max", readonly=False, currency_field="wallet_currency_id"
     )
+    wallet_topup_limited = fields.Boolean(
+        "Limit Top-ups",
+        compute="_compute_wallet_topup_limited",
+        inverse="_inverse_wallet_topup_limited",
+        help="Off: no maximum top-up.",
+    )
     wallet_topup_presets = fields.Char(related="website_id.wallet_topup_presets", readonly=False)
     # Per company: where the money is booked.
     wallet_account_id = fields.Many2one(related="company_id.wallet_account_id", readonly=False)
     wallet_journal_id = fields.Many2one(related="company_id.wallet_journal_id", readonly=False)
+
+    @api.depends("wallet_topup_max")
+    def _compute_wallet_topup_limited(self):
+        for settings in self:
+            settings.wallet_topup_limited = bool(settings.wallet_topup_max)
+
+    def _inverse_wallet_topup_limited(self):
+        # An empty maximum means no limit: Settings says so instead of "$0.00".
+        self.filtered(lambda settings: not settings.wallet_topup_limited).wallet_topup_max = 0.0
 
     def action_wallet_transactions(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -12,6 +12,12 @@ from ..const import TOPUP_DRAFT_EXPIRY
 # Once an entry is done or cancelled none of these may change; on a pending
 # entry only the move to done/cancel and the links of its posting may.
 POSTING_FIELDS = {"state", "move_id", "account_payment_id"}
+BOOKING_LINK = {
+    "readonly": True,
+    "index": "btree_not_null",
+    "ondelete": "restrict",
+    "check_company": True,
+}
 
 
 class WalletTransaction(models.Model):
@@ -77,22 +83,9 @@ class WalletTransaction(models.Model):
     invoice_id = fields.Many2one(
         "account.move", readonly=True, ondelete="restrict", check_company=True
     )
-    move_id = fields.Many2one(
-        "account.move",
-        "Journal Entry",
-        readonly=True,
-        index="btree_not_null",
-        ondelete="restrict",
-        check_company=True,
-    )
-    account_payment_id = fields.Many2one(
-        "account.payment",
-        "Payment",
-        readonly=True,
-        index="btree_not_null",
-        ondelete="restrict",
-        check_company=True,
-    )
+    # The booking of a done entry: its payment (when it has one) and journal entry.
+    move_id = fields.Many2one("account.move", "Journal Entry", **BOOKING_LINK)
+    account_payment_id = fields.Many2one("account.payment", "Payment", **BOOKING_LINK)
     counterpart_account_id = fields.Many2one(
         "account.account",
         readonly=True,
@@ -182,7 +175,9 @@ class WalletTransaction(models.Model):
         until ``_confirm``; a done one is booked at once, in ``journal`` when
         nothing else tells where the money was received.
         """
-        wallet, amount = self._lock_wallet(partner, company, amount)
+        company = company or self.env.company
+        amount = self._check_amount(amount, company)
+        wallet = self._lock_wallet(partner, company)
         if existing := self._find_live_entry(links, "credit"):
             return existing
         entry = self._create_entry(wallet, amount, "credit", kind, pending, journal, links)
@@ -201,7 +196,9 @@ class WalletTransaction(models.Model):
         checked again under that lock, so two tabs or two routes can never pay
         one document twice.
         """
-        wallet, amount = self._lock_wallet(partner, company, amount)
+        company = company or self.env.company
+        amount = self._check_amount(amount, company)
+        wallet = self._lock_wallet(partner, company)
         if existing := self._find_live_entry(links, "debit"):
             return existing
         if transaction_id := links.get("payment_transaction_id"):
@@ -219,7 +216,7 @@ class WalletTransaction(models.Model):
         for entry in self:
             wallet = entry._lock_own_wallet()
             entry._check_pending()
-            entry.sudo().write({"state": "done", **entry._book(journal)})
+            entry.sudo().write({"state": "done", **entry._booking_values(journal)})
             wallet._add(balance=entry.amount, pending=-entry.amount)
             entry._close_activities()
             entry._notify_customer()
@@ -276,14 +273,8 @@ class WalletTransaction(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _lock_wallet(self, partner, company, amount):
-        """Check ``amount`` in the wallet's currency, then lock the wallet.
-
-        Returns the locked ``wallet.balance`` row and the amount rounded to
-        the currency.  The lock is held until the end of the database
-        transaction.
-        """
-        company = company or self.env.company
+    def _check_amount(self, amount, company):
+        """Return ``amount`` rounded to the wallet's currency, or refuse it."""
         currency = company.currency_id
         if not isinstance(amount, int | float) or not math.isfinite(amount):
             raise ValidationError(_("The wallet amount must be a number."))
@@ -298,8 +289,13 @@ class WalletTransaction(models.Model):
                     currency=currency.name,
                 )
             )
-        wallet = self.env["wallet.balance"]._lock(partner.commercial_partner_id, company)
-        return wallet, rounded
+        return rounded
+
+    @api.model
+    def _lock_wallet(self, partner, company):
+        """The wallet of ``partner`` in ``company``, locked until the end of the
+        database transaction."""
+        return self.env["wallet.balance"]._lock(partner.commercial_partner_id, company)
 
     @api.model
     def _create_entry(self, wallet, amount, direction, kind, pending, journal, links):
@@ -318,7 +314,7 @@ class WalletTransaction(models.Model):
             "state": "pending" if pending else "done",
         }
         if not pending:
-            vals.update(self.new(vals)._book(journal))
+            vals.update(self.new(vals)._booking_values(journal))
         # The chatter is for what people do (activities, notes), not a copy of
         # the ledger: no creation message, no followers.
         return (
@@ -359,7 +355,7 @@ class WalletTransaction(models.Model):
         return sequence.next_by_code("wallet.transaction")
 
     def _lock_own_wallet(self):
-        return self.env["wallet.balance"]._lock(self.partner_id, self.company_id)
+        return self._lock_wallet(self.partner_id, self.company_id)
 
     def _check_pending(self):
         # Read again under the lock: another worker may have moved it already.
@@ -415,11 +411,11 @@ class WalletTransaction(models.Model):
         for entry in self.sudo():
             entry._check_pending()
             transaction = entry.payment_transaction_id
-            if transaction._wallet_is_manual() and transaction.state in ("draft", "pending"):
-                transaction._set_canceled()
-                transaction._post_process()
-            else:
-                entry._cancel()
+            if not (transaction._wallet_is_manual() and transaction.state in ("draft", "pending")):
+                entry._cancel()  # no transaction to cancel, or a card's that may still succeed
+                continue
+            transaction._set_canceled()
+            transaction._post_process()
         return True
 
     def _check_confirmable_by_hand(self):
@@ -462,9 +458,9 @@ class WalletTransaction(models.Model):
     # Accounting: every done entry is booked on the Customer Wallet account
     # ------------------------------------------------------------------
 
-    def _book(self, journal=None):
-        """Book an entry about to become done; return the fields that link the
-        entry to its posting.
+    def _booking_values(self, journal=None):
+        """Book an entry about to become done, and return the values that link
+        the entry to its booking (payment, journal entry).
 
         ``self`` may be a draft (``new``) record: the entry is created with its
         posting, so a done entry never changes afterwards.  Money moved by a

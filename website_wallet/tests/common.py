@@ -1,5 +1,13 @@
-from odoo import api
-from odoo.tests import HttpCase, TransactionCase, new_test_user
+import re
+import threading
+from unittest.mock import patch
+
+from odoo import Command, api
+from odoo.service.model import retrying
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from odoo.addons.payment import utils as payment_utils
+from odoo.addons.website.tools import MockRequest
 
 
 def committed_wallet(registry, name, amount):
@@ -21,6 +29,69 @@ def committed_wallet(registry, name, amount):
             counterpart_account_id=account.id,
         )
         return partner.id
+
+
+def committed_tabs(registry, customer_id, price, orders, tabs_per_order):
+    """Draft wallet payments, as browser tabs leave them: ``orders`` orders of
+    ``price`` and ``tabs_per_order`` wallet transactions for each, committed so
+    that concurrent cursors see them.  Returns the orders' and the
+    transactions' ids."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        provider = env.ref("website_wallet.payment_provider_wallet")
+        product = env["product.product"].create(
+            {"name": f"Tab item {price}", "list_price": price, "taxes_id": []}
+        )
+        order_ids, tx_ids = [], []
+        for _order in range(orders):
+            order = env["sale.order"].create(
+                {
+                    "partner_id": customer_id,
+                    "order_line": [Command.create({"product_id": product.id, "tax_id": []})],
+                }
+            )
+            order_ids.append(order.id)
+            for _tab in range(tabs_per_order):
+                tx = env["payment.transaction"].create(
+                    {
+                        "provider_id": provider.id,
+                        "payment_method_id": provider.payment_method_ids.id,
+                        "amount": price,
+                        "currency_id": env.company.currency_id.id,
+                        "partner_id": customer_id,
+                        "sale_order_ids": [Command.set(order.ids)],
+                    }
+                )
+                tx_ids.append(tx.id)
+        return order_ids, tx_ids
+
+
+def in_parallel(registry, work, items):
+    """Run ``work(env, item)`` for every item at the same moment, each in a
+    database cursor of its own (as concurrent workers would), retried and
+    committed as Odoo retries and commits a request; return each result."""
+    barrier = threading.Barrier(len(items), timeout=10)
+    results = {}
+
+    def worker(item):
+        with registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            barrier.wait()
+            results[item] = retrying(lambda: work(env, item), env)
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def process_wallet_payment(env, transaction_id):
+    """What the wallet's processing route does with a draft transaction."""
+    transaction = env["payment.transaction"].browse(transaction_id)
+    transaction._process_notification_data({})
+    return transaction.state
 
 
 class WalletFixtures:
@@ -149,6 +220,11 @@ class WalletFixtures:
         )
         return -sum(lines.mapped("balance"))
 
+    def run_post_processing_cron(self):
+        """The framework's cron commits each transaction; a test cannot."""
+        with patch.object(self.env.cr, "commit", lambda: None):
+            self.env["payment.transaction"]._cron_post_process()
+
     def assertBooksAgree(self, partner=None):
         partner = partner or self.customer
         self.assertAlmostEqual(self.wallet_account_balance(partner), partner.wallet_balance, 2)
@@ -162,8 +238,136 @@ class WalletCommon(WalletFixtures, TransactionCase):
         cls.setup_wallet_fixtures()
 
 
+@tagged("post_install", "-at_install")
 class WalletHttpCommon(WalletFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_wallet_fixtures()
+
+
+def amounts(html, css_class):
+    """The monetary values rendered inside elements of ``css_class``."""
+    return re.findall(
+        rf'class="[^"]*\b{css_class}\b[^"]*"[^>]*>\s*(?:<span[^>]*>)?[^<]*'
+        r'<span class="oe_currency_value">([\d.,]+)</span>',
+        html,
+    )
+
+
+class WalletProviderMixin:
+    @classmethod
+    def setup_wallet_provider(cls):
+        cls.wallet_provider = cls.env.ref("website_wallet.payment_provider_wallet")
+        cls.company._wallet_setup_accounting()
+
+    def pay(self, tx):
+        """Process a wallet payment as its processing route does, for the
+        logged-in owner; True when the wallet paid."""
+        tx.with_user(self.portal_user).sudo()._handle_notification_data(
+            "wallet", {"reference": tx.reference}
+        )
+        return tx.state == "done"
+
+    def wallet_tx(self, amount, order=None, invoice=None, partner=None, **values):
+        return self.env["payment.transaction"].create(
+            {
+                "provider_id": self.wallet_provider.id,
+                "payment_method_id": self.env.ref("website_wallet.payment_method_wallet").id,
+                "amount": amount,
+                "currency_id": self.currency.id,
+                "partner_id": (partner or self.contact).id,
+                "operation": "online_redirect",
+                "sale_order_ids": [(6, 0, order.ids)] if order else [],
+                "invoice_ids": [(6, 0, invoice.ids)] if invoice else [],
+                **values,
+            }
+        )
+
+
+class TopupFlowMixin:
+    """Drive a top-up the way the payment form's JavaScript does."""
+
+    def start_topup(self, provider, amount, access_token=None, **overrides):
+        params = {
+            "amount": amount,
+            "access_token": access_token or self.access_token(amount),
+            "provider_id": provider.id,
+            "payment_method_id": provider.payment_method_ids[:1].id,
+            "token_id": None,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": "/my/wallet/status",
+            "is_validation": False,
+            **overrides,
+        }
+        return self.make_jsonrpc_request("/my/wallet/transaction", params)
+
+    def access_token(self, amount):
+        with MockRequest(self.env):
+            return payment_utils.generate_access_token(self.contact.id, amount, self.currency.id)
+
+    def transaction(self, processing_values):
+        return self.env["payment.transaction"].search(
+            [("reference", "=", processing_values["reference"])]
+        )
+
+
+class PayRouteMixin(WalletProviderMixin):
+    """Pay the way the payment form does: create the transaction through a
+    document's route, then post the wallet's redirect form."""
+
+    def csrf_token(self):
+        page = self.url_open("/my/wallet/add").text
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def form_params(self, provider, amount, **extra):
+        return {
+            "provider_id": provider.id,
+            "payment_method_id": provider.payment_method_ids[:1].id,
+            "token_id": None,
+            "amount": amount,
+            "flow": "redirect",
+            "tokenization_requested": False,
+            "is_validation": False,
+            **extra,
+        }
+
+    def order_transaction(self, order, amount, provider=None):
+        """``/my/orders/<id>/transaction``: the portal order page's route."""
+        processing = self.make_jsonrpc_request(
+            f"/my/orders/{order.id}/transaction",
+            self.form_params(
+                provider or self.wallet_provider,
+                amount,
+                access_token=order._portal_ensure_token(),
+                landing_route=order.get_portal_url(),
+            ),
+        )
+        return self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
+
+    def invoice_transaction(self, invoice, amount, provider=None):
+        """``/invoice/transaction/<id>``: the portal invoice page's route."""
+        processing = self.make_jsonrpc_request(
+            f"/invoice/transaction/{invoice.id}",
+            self.form_params(
+                provider or self.wallet_provider,
+                amount,
+                access_token=invoice._portal_ensure_token(),
+                landing_route=invoice.get_portal_url(),
+            ),
+        )
+        return self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
+
+    def submit(self, tx):
+        """Post the wallet's redirect form, as the browser does."""
+        return self.url_open(
+            "/payment/wallet/process",
+            data={"reference": tx.reference, "csrf_token": self.csrf_token()},
+            allow_redirects=False,
+        )
+
+    def wallet_debits(self):
+        return self.Ledger.search(
+            [("partner_id", "=", self.customer.id), ("direction", "=", "debit")]
+        )

@@ -12,6 +12,17 @@ class TestAccounting(WalletCommon):
         codes = self.env["account.account"].search([("code", "=", account.code)])
         self.assertEqual(len(codes), 1, "the wallet account code does not clash with the chart")
 
+    def test_a_company_that_gets_its_chart_later_gets_its_wallet_accounting(self):
+        company = self.env["res.company"].create({"name": "Wallet Late Chart Co"})
+        self.assertFalse(company.wallet_account_id)
+        self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        self.assertEqual(company.wallet_account_id.account_type, "liability_current")
+        self.assertEqual(company.wallet_journal_id.default_account_id, company.wallet_account_id)
+        provider = self.env["payment.provider"].search(
+            [("code", "=", "wallet"), ("company_id", "=", company.id)]
+        )
+        self.assertEqual(provider.journal_id, company.wallet_journal_id)
+
     def test_topup_credits_the_liability_not_the_receivable(self):
         entry = self.topup(120.0)
         lines = entry.move_id.line_ids

@@ -3,83 +3,25 @@ routes, buttons and wizards that users reach, as each kind of user.  After each
 test that moves money, the ledger, the aggregate and the books agree."""
 
 import re
-import threading
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command, api, fields, http
+from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.service.model import retrying
-from odoo.tests import JsonRpcException, TransactionCase, new_test_user, tagged
+from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.website.tools import MockRequest
 
 from ..controllers.portal import is_local_url
-from .common import WalletCommon, WalletHttpCommon, committed_wallet
-from .test_pay_with_wallet import WalletProviderMixin
-from .test_portal import TopupFlowMixin
-
-
-class PayRouteMixin(WalletProviderMixin):
-    """Pay the way the payment form does: create the transaction through a
-    document's route, then post the wallet's redirect form."""
-
-    def csrf_token(self):
-        page = self.url_open("/my/wallet/add").text
-        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-    def form_params(self, provider, amount, **extra):
-        return {
-            "provider_id": provider.id,
-            "payment_method_id": provider.payment_method_ids[:1].id,
-            "token_id": None,
-            "amount": amount,
-            "flow": "redirect",
-            "tokenization_requested": False,
-            "is_validation": False,
-            **extra,
-        }
-
-    def order_transaction(self, order, amount, provider=None):
-        """``/my/orders/<id>/transaction``: the portal order page's route."""
-        processing = self.make_jsonrpc_request(
-            f"/my/orders/{order.id}/transaction",
-            self.form_params(
-                provider or self.wallet_provider,
-                amount,
-                access_token=order._portal_ensure_token(),
-                landing_route=order.get_portal_url(),
-            ),
-        )
-        return self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
-
-    def invoice_transaction(self, invoice, amount, provider=None):
-        """``/invoice/transaction/<id>``: the portal invoice page's route."""
-        processing = self.make_jsonrpc_request(
-            f"/invoice/transaction/{invoice.id}",
-            self.form_params(
-                provider or self.wallet_provider,
-                amount,
-                access_token=invoice._portal_ensure_token(),
-                landing_route=invoice.get_portal_url(),
-            ),
-        )
-        return self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
-
-    def submit(self, tx):
-        """Post the wallet's redirect form, as the browser does."""
-        return self.url_open(
-            "/payment/wallet/process",
-            data={"reference": tx.reference, "csrf_token": self.csrf_token()},
-            allow_redirects=False,
-        )
-
-    def wallet_debits(self):
-        return self.Ledger.search(
-            [("partner_id", "=", self.customer.id), ("direction", "=", "debit")]
-        )
+from .common import (
+    PayRouteMixin,
+    TopupFlowMixin,
+    WalletCommon,
+    WalletHttpCommon,
+    WalletProviderMixin,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -178,81 +120,6 @@ class TestPayOnce(PayRouteMixin, WalletHttpCommon):
         self.assertFalse(self.pay(tx))
         self.assertIn("cannot be paid with the wallet", tx.state_message)
         self.assertEqual(self.customer.wallet_balance, 300.0)
-
-
-class TestPayOnceConcurrently(WalletProviderMixin, TransactionCase):
-    """Two tabs pressing Pay at the same moment, each in its own database cursor
-    and retried as Odoo retries a request; the wallet holds enough for both."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.customer_id = committed_wallet(cls.registry, "Two Tabs One Order", 500.0)
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            customer = env["res.partner"].browse(cls.customer_id)
-            provider = env.ref("website_wallet.payment_provider_wallet")
-            product = env["product.product"].create(
-                {"name": "Two tabs, one order", "list_price": 120.0, "taxes_id": []}
-            )
-            order = env["sale.order"].create(
-                {
-                    "partner_id": customer.id,
-                    "order_line": [Command.create({"product_id": product.id, "tax_id": []})],
-                }
-            )
-            cls.order_id = order.id
-            cls.tx_ids = [
-                env["payment.transaction"]
-                .create(
-                    {
-                        "provider_id": provider.id,
-                        "payment_method_id": provider.payment_method_ids.id,
-                        "amount": 120.0,
-                        "currency_id": env.company.currency_id.id,
-                        "partner_id": customer.id,
-                        "sale_order_ids": [Command.set(order.ids)],
-                    }
-                )
-                .id
-                for _tab in range(2)
-            ]
-
-    def pay_in_own_cursor(self, tx_id, barrier, outcomes):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            transaction = env["payment.transaction"].browse(tx_id)
-            barrier.wait()
-
-            def pay():
-                transaction._process_notification_data({})
-                return transaction.state
-
-            outcomes[tx_id] = retrying(pay, env)
-
-    @mute_logger("odoo.sql_db", "odoo.service.model")
-    def test_one_order_is_debited_once(self):
-        barrier = threading.Barrier(2, timeout=10)
-        outcomes = {}
-        workers = [
-            threading.Thread(target=self.pay_in_own_cursor, args=(tx_id, barrier, outcomes))
-            for tx_id in self.tx_ids
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(60)
-        self.assertEqual(sorted(outcomes.values()), ["done", "error"], outcomes)
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            order = env["sale.order"].browse(self.order_id)
-            self.assertEqual(order.amount_paid, 120.0)
-            self.assertEqual(env["res.partner"].browse(self.customer_id).wallet_balance, 380.0)
-            debits = env["wallet.transaction"].search(
-                [("partner_id", "=", self.customer_id), ("direction", "=", "debit")]
-            )
-            self.assertEqual(len(debits), 1)
-            self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
 
 
 @tagged("post_install", "-at_install")
@@ -404,7 +271,7 @@ class TestTopupCreditsWhatWasReceived(TopupFlowMixin, WalletHttpCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(accountant)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"amount_to_capture": 30.0, "void_remaining_amount": True})
         )
         wizard.action_capture()
@@ -577,10 +444,6 @@ class TestOnlyTheFrameworkCreatesMoney(PayRouteMixin, WalletHttpCommon):
         self.run_post_processing_cron()
         self.assertEqual(self.customer.wallet_balance, 70.0)
         self.assertBooksAgree()
-
-    def run_post_processing_cron(self):
-        with patch.object(self.env.cr, "commit", lambda: None):
-            self.env["payment.transaction"]._cron_post_process()
 
 
 class TestMergeContacts(WalletCommon):

@@ -1,5 +1,4 @@
-from .common import WalletCommon
-from .test_pay_with_wallet import WalletProviderMixin
+from .common import WalletCommon, WalletProviderMixin
 
 
 class TestNotifications(WalletProviderMixin, WalletCommon):

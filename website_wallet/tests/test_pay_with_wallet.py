@@ -1,44 +1,21 @@
 import re
-import threading
 
-from odoo import api
-from odoo.service.model import retrying
-from odoo.tests import TransactionCase
+from odoo import Command, api
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.payment.tests.http_common import PaymentHttpCommon
 from odoo.addons.website.tools import MockRequest
 
-from .common import WalletCommon, WalletHttpCommon, committed_wallet
-
-
-class WalletProviderMixin:
-    @classmethod
-    def setup_wallet_provider(cls):
-        cls.wallet_provider = cls.env.ref("website_wallet.payment_provider_wallet")
-        cls.company._wallet_setup_accounting()
-
-    def pay(self, tx):
-        """Process a wallet payment as its processing route does, for the
-        logged-in owner; True when the wallet paid."""
-        tx.with_user(self.portal_user).sudo()._handle_notification_data(
-            "wallet", {"reference": tx.reference}
-        )
-        return tx.state == "done"
-
-    def wallet_tx(self, amount, order=None, invoice=None, partner=None, **values):
-        return self.env["payment.transaction"].create(
-            {
-                "provider_id": self.wallet_provider.id,
-                "payment_method_id": self.env.ref("website_wallet.payment_method_wallet").id,
-                "amount": amount,
-                "currency_id": self.currency.id,
-                "partner_id": (partner or self.contact).id,
-                "operation": "online_redirect",
-                "sale_order_ids": [(6, 0, order.ids)] if order else [],
-                "invoice_ids": [(6, 0, invoice.ids)] if invoice else [],
-                **values,
-            }
-        )
+from .common import (
+    WalletCommon,
+    WalletHttpCommon,
+    WalletProviderMixin,
+    committed_tabs,
+    committed_wallet,
+    in_parallel,
+    process_wallet_payment,
+)
 
 
 class TestWalletProvider(WalletProviderMixin, WalletCommon):
@@ -254,6 +231,7 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.assertBooksAgree()
 
 
+@tagged("post_install", "-at_install")
 class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
     @classmethod
     def setUpClass(cls):
@@ -370,66 +348,26 @@ class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
 
 
 class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
-    """Two checkouts of one customer, each for 70% of the balance, at the same time,
-    each in its own database cursor, retried as Odoo retries a request."""
+    """Two tabs pressing Pay at the same moment, each in its own database cursor
+    and retried as Odoo retries a request: two orders for 70% of the balance
+    each, or one order the wallet could pay twice."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.customer_id = committed_wallet(cls.registry, "Two Tabs Customer", 100.0)
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            customer = env["res.partner"].browse(cls.customer_id)
-            provider = env.ref("website_wallet.payment_provider_wallet")
-            product = env["product.product"].create(
-                {"name": "Two tabs", "list_price": 70.0, "taxes_id": []}
-            )
-            cls.tx_ids = []
-            for _tab in range(2):
-                order = env["sale.order"].create(
-                    {
-                        "partner_id": customer.id,
-                        "order_line": [(0, 0, {"product_id": product.id, "tax_id": []})],
-                    }
-                )
-                tx = env["payment.transaction"].create(
-                    {
-                        "provider_id": provider.id,
-                        "payment_method_id": provider.payment_method_ids.id,
-                        "amount": 70.0,
-                        "currency_id": env.company.currency_id.id,
-                        "partner_id": customer.id,
-                        "sale_order_ids": [(6, 0, order.ids)],
-                    }
-                )
-                cls.tx_ids.append(tx.id)
-
-    def pay_in_own_cursor(self, tx_id, barrier, outcomes):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            barrier.wait()
-
-            transaction = env["payment.transaction"].browse(tx_id)
-
-            def pay():
-                transaction._process_notification_data({})
-                return transaction.state == "done"
-
-            outcomes[tx_id] = retrying(pay, env)
+        _orders, cls.tx_ids = committed_tabs(
+            cls.registry, cls.customer_id, 70.0, orders=2, tabs_per_order=1
+        )
+        cls.rich_customer_id = committed_wallet(cls.registry, "Two Tabs One Order", 500.0)
+        [cls.order_id], cls.same_order_tx_ids = committed_tabs(
+            cls.registry, cls.rich_customer_id, 120.0, orders=1, tabs_per_order=2
+        )
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_one_checkout_succeeds_the_other_fails_cleanly(self):
-        barrier = threading.Barrier(2, timeout=10)
-        outcomes = {}
-        workers = [
-            threading.Thread(target=self.pay_in_own_cursor, args=(tx_id, barrier, outcomes))
-            for tx_id in self.tx_ids
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(60)
-        self.assertEqual(sorted(outcomes.values()), [False, True], outcomes)
+        outcomes = in_parallel(self.registry, process_wallet_payment, self.tx_ids)
+        self.assertEqual(sorted(outcomes.values()), ["done", "error"], outcomes)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             txs = env["payment.transaction"].browse(self.tx_ids)
@@ -438,3 +376,75 @@ class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
             self.assertEqual(failed.sale_order_ids.state, "draft", "the order is left unpaid")
             self.assertEqual(env["res.partner"].browse(self.customer_id).wallet_balance, 30.0)
             self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_one_order_is_debited_once(self):
+        outcomes = in_parallel(self.registry, process_wallet_payment, self.same_order_tx_ids)
+        self.assertEqual(sorted(outcomes.values()), ["done", "error"], outcomes)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            order = env["sale.order"].browse(self.order_id)
+            self.assertEqual(order.amount_paid, 120.0)
+            self.assertEqual(env["res.partner"].browse(self.rich_customer_id).wallet_balance, 380.0)
+            debits = env["wallet.transaction"].search(
+                [("partner_id", "=", self.rich_customer_id), ("direction", "=", "debit")]
+            )
+            self.assertEqual(len(debits), 1)
+            self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
+
+
+@tagged("post_install", "-at_install")
+class TestWalletInThePaymentFlow(PaymentHttpCommon):
+    """The wallet seen through the payment module's own test helpers: the form
+    of a payment link, and the redirect form of a wallet transaction."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company._wallet_setup_accounting()
+        cls.wallet = cls.env.ref("website_wallet.payment_provider_wallet")
+        cls.currency = cls.env.company.currency_id
+        cls.partner = cls.portal_partner
+        expense = cls.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", cls.env.company.ids)], limit=1
+        )
+        cls.env["wallet.transaction"]._credit(
+            cls.partner, 500.0, kind="adjustment", counterpart_account_id=expense.id
+        )
+        product = cls.env["product.product"].create({"name": "Flow item", "list_price": 50.0})
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.partner.id,
+                "order_line": [Command.create({"product_id": product.id, "tax_id": []})],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+
+    def test_a_payment_link_offers_the_wallet_only_with_a_document(self):
+        no_document = self._get_portal_pay_context(**self._prepare_pay_values(amount=50.0))
+        self.assertNotIn(self.wallet.payment_method_ids.id, no_document["payment_method_ids"])
+        with_order = self._get_portal_pay_context(
+            **self._prepare_pay_values(amount=50.0), sale_order_id=self.order.id
+        )
+        self.assertIn(self.wallet.payment_method_ids.id, with_order["payment_method_ids"])
+
+    def test_the_redirect_form_posts_the_reference_with_a_csrf_token(self):
+        processing = self._get_processing_values(
+            tx_route=f"/my/orders/{self.order.id}/transaction",
+            provider_id=self.wallet.id,
+            payment_method_id=self.wallet.payment_method_ids.id,
+            token_id=None,
+            amount=50.0,
+            flow="redirect",
+            tokenization_requested=False,
+            landing_route=self.order.get_portal_url(),
+            is_validation=False,
+            access_token=self.order._portal_ensure_token(),
+        )
+        form = self._extract_values_from_html_form(processing["redirect_form_html"])
+        self.assertEqual((form["action"], form["method"]), ("/payment/wallet/process", "post"))
+        self.assertEqual(form["inputs"]["reference"], processing["reference"])
+        self.assertTrue(form["inputs"]["csrf_token"])

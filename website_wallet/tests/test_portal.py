@@ -1,24 +1,10 @@
 import re
-from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import JsonRpcException
+from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.payment import utils as payment_utils
-from odoo.addons.website.tools import MockRequest
-
-from .common import WalletHttpCommon
-
-
-def amounts(html, css_class):
-    """The monetary values rendered inside elements of ``css_class``."""
-    return re.findall(
-        rf'class="[^"]*\b{css_class}\b[^"]*"[^>]*>\s*(?:<span[^>]*>)?[^<]*'
-        r'<span class="oe_currency_value">([\d.,]+)</span>',
-        html,
-    )
-
+from .common import TopupFlowMixin, WalletHttpCommon, amounts
 
 ROUTES = (
     "/my/wallet",
@@ -28,6 +14,7 @@ ROUTES = (
 )
 
 
+@tagged("post_install", "-at_install")
 class TestPortalPages(WalletHttpCommon):
     def fill_history(self, count, partner=None):
         for index in range(count):
@@ -109,6 +96,7 @@ class TestPortalPages(WalletHttpCommon):
         self.assertEqual(amounts(html, "o_wallet_running_balance"), ["70.00", "70.00", "100.00"])
 
 
+@tagged("post_install", "-at_install")
 class TestAddMoney(WalletHttpCommon):
     def setUp(self):
         super().setUp()
@@ -172,39 +160,7 @@ class TestAddMoney(WalletHttpCommon):
         self.assertNotIn("o_payment_form", bad)
 
 
-class TopupFlowMixin:
-    """Drive a top-up the way the payment form's JavaScript does."""
-
-    def start_topup(self, provider, amount, access_token=None, **overrides):
-        params = {
-            "amount": amount,
-            "access_token": access_token or self.access_token(amount),
-            "provider_id": provider.id,
-            "payment_method_id": provider.payment_method_ids[:1].id,
-            "token_id": None,
-            "flow": "direct",
-            "tokenization_requested": False,
-            "landing_route": "/my/wallet/status",
-            "is_validation": False,
-            **overrides,
-        }
-        return self.make_jsonrpc_request("/my/wallet/transaction", params)
-
-    def access_token(self, amount):
-        with MockRequest(self.env):
-            return payment_utils.generate_access_token(self.contact.id, amount, self.currency.id)
-
-    def run_post_processing_cron(self):
-        """The framework's cron commits each transaction; a test cannot."""
-        with patch.object(self.env.cr, "commit", lambda: None):
-            self.env["payment.transaction"]._cron_post_process()
-
-    def transaction(self, processing_values):
-        return self.env["payment.transaction"].search(
-            [("reference", "=", processing_values["reference"])]
-        )
-
-
+@tagged("post_install", "-at_install")
 class TestTopupDemo(TopupFlowMixin, WalletHttpCommon):
     @classmethod
     def setUpClass(cls):
@@ -293,6 +249,7 @@ class TestTopupDemo(TopupFlowMixin, WalletHttpCommon):
         self.assertEqual(self.url_open(tampered).status_code, 404)
 
 
+@tagged("post_install", "-at_install")
 class TestTopupWireTransfer(TopupFlowMixin, WalletHttpCommon):
     @classmethod
     def setUpClass(cls):

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import JsonRpcException
+from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
 
 from .common import WalletCommon, WalletHttpCommon
@@ -132,6 +132,7 @@ class TestSecurity(WalletCommon):
             pending.sudo().unlink()
 
 
+@tagged("post_install", "-at_install")
 class TestSecurityRpc(WalletHttpCommon):
     """The same refusals through the web client's RPC, as each kind of user."""
 

@@ -29,6 +29,19 @@ class TestSettings(WalletCommon):
         self.assertEqual(website._wallet_topup_preset_amounts(), [20.0, 50.0, 100.0])
         self.assertEqual(self.company.wallet_account_id, other_account)
 
+    def test_an_empty_maximum_reads_no_limit(self):
+        website = self.env["website"].get_current_website()
+        settings = self.settings(wallet_topup_max=300.0)
+        self.assertTrue(settings.wallet_topup_limited)
+        self.assertEqual(website.wallet_topup_max, 300.0)
+        settings = self.settings(wallet_topup_limited=False)
+        self.assertEqual(website.wallet_topup_max, 0.0)
+        settings = self.env["res.config.settings"].create({})
+        self.assertFalse(settings.wallet_topup_limited)
+        arch = settings.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("o_wallet_no_limit", arch)
+        self.assertIn("No limit", arch)
+
     def test_invalid_values_are_refused_with_a_clear_message(self):
         website = self.env["website"].get_current_website()
         cases = [
@@ -84,6 +97,7 @@ class TestSettings(WalletCommon):
         )
 
 
+@tagged("post_install", "-at_install")
 class TestWalletTurnedOff(WalletHttpCommon):
     def test_routes_answer_404_and_the_provider_is_not_offered(self):
         self.topup(100.0)

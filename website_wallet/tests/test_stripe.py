@@ -4,14 +4,15 @@ import json
 import time
 from unittest.mock import patch
 
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import WalletHttpCommon
-from .test_portal import TopupFlowMixin
+from .common import TopupFlowMixin, WalletHttpCommon
 
 WEBHOOK_SECRET = "whsec_wallet_tests_0123456789"
 
 
+@tagged("post_install", "-at_install")
 class TestTopupStripe(TopupFlowMixin, WalletHttpCommon):
     """Stripe as Odoo's payment_stripe ships it; only Stripe's servers are simulated."""
 
