@@ -1,7 +1,8 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.payment import utils as payment_utils
 
@@ -25,6 +26,22 @@ class PaymentProvider(models.Model):
         if self.code != PROVIDER_CODE:
             return super()._get_default_payment_method_codes()
         return DEFAULT_PAYMENT_METHOD_CODES
+
+    def _inverse_journal_id(self):
+        """A wallet payment moves money from the Customer Wallet liability: its
+        provider books in the company's Wallet journal, whose method lines post
+        on that account, and nowhere else (Settings chooses that journal)."""
+        for provider in self.filtered(lambda provider: provider.code == PROVIDER_CODE):
+            wallet_journal = provider.company_id.sudo().wallet_journal_id
+            if wallet_journal and provider.journal_id != wallet_journal:
+                raise UserError(
+                    _(
+                        "The Wallet provider books in the Wallet journal (%(journal)s);"
+                        " choose another one in the Wallet settings.",
+                        journal=wallet_journal.display_name,
+                    )
+                )
+        return super()._inverse_journal_id()
 
     @api.model
     def _get_compatible_providers(self, *args, report=None, **kwargs):

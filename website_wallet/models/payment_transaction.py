@@ -314,6 +314,7 @@ class PaymentTransaction(models.Model):
         expected = (
             self._wallet_invoice_amounts() if self.invoice_ids else self._wallet_order_amounts()
         )
+        expected = sorted({wallet_currency.round(due) for due in expected})
         if not any(wallet_currency.is_zero(amount - due) for due in expected):
             raise UserError(
                 _(

@@ -29,17 +29,48 @@ class ResCompany(models.Model):
     @api.constrains("wallet_account_id")
     def _check_wallet_account(self):
         for company in self.filtered("wallet_account_id"):
-            account = company.wallet_account_id
-            if account.account_type not in WALLET_ACCOUNT_TYPES or (
-                company not in account.company_ids
-            ):
-                raise ValidationError(
-                    _(
-                        "The Customer Wallet account must be a current or non-current liability"
-                        " account of %(company)s.",
-                        company=company.name,
-                    )
+            company._check_wallet_account_fits(company.wallet_account_id)
+
+    def _check_wallet_account_fits(self, account):
+        if account.account_type not in WALLET_ACCOUNT_TYPES or self not in account.company_ids:
+            raise ValidationError(
+                _(
+                    "The Customer Wallet account must be a current or non-current liability"
+                    " account of %(company)s.",
+                    company=self.name,
                 )
+            )
+
+    def write(self, vals):
+        if vals.get("wallet_account_id"):
+            account = self.env["account.account"].browse(vals["wallet_account_id"])
+            for company in self:
+                company._check_wallet_account_fits(account)
+            self._check_wallet_account_unused(vals["wallet_account_id"])
+        result = super().write(vals)
+        if {"wallet_account_id", "wallet_journal_id"} & vals.keys():
+            # Wallet payments follow the new journal or account at once.
+            self.filtered(
+                lambda company: company.wallet_account_id and company.wallet_journal_id
+            )._wallet_link_accounting()
+        return result
+
+    def _check_wallet_account_unused(self, account_id):
+        """The Customer Wallet account ties to the ledger: once a company has
+        wallet entries, moving to another account would leave part of the
+        balance behind, and the books would no longer agree."""
+        changing = self.filtered(
+            lambda company: company.wallet_account_id and company.wallet_account_id.id != account_id
+        )
+        if changing and self.env["wallet.transaction"].sudo().search_count(
+            [("company_id", "in", changing.ids)], limit=1
+        ):
+            raise UserError(
+                _(
+                    "The Customer Wallet account cannot change once wallets have entries:"
+                    " the balances already booked would stay on the old account."
+                )
+            )
 
     def _wallet_setup_accounting(self):
         """Give every company with a chart of accounts its wallet account and journal.
@@ -54,6 +85,10 @@ class ResCompany(models.Model):
                 company.wallet_account_id = company._wallet_create_account()
             if not company.wallet_journal_id:
                 company.wallet_journal_id = company._wallet_create_journal()
+            company._wallet_link_accounting()
+
+    def _wallet_link_accounting(self):
+        for company in self:
             company._wallet_link_provider()
             company._wallet_route_journal_payments()
 

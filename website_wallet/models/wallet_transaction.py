@@ -472,6 +472,7 @@ class WalletTransaction(models.Model):
         if transaction := self.payment_transaction_id.sudo():
             payment = transaction.payment_id
             payment = payment or transaction.with_company(self.company_id)._create_payment()
+            self._check_booked_on_wallet_account(payment.move_id)
             return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
         account, wallet_journal = self.company_id._wallet_accounting()
         if self.kind == "topup":
@@ -487,6 +488,30 @@ class WalletTransaction(models.Model):
         else:
             return {"move_id": self._post_reversal().id}
         return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
+
+    def _check_booked_on_wallet_account(self, move):
+        """The books agree with the ledger by construction: a posting made by
+        the payment framework must move the customer's Customer Wallet balance
+        by exactly this entry.  A provider or journal set up otherwise (a
+        method line booking elsewhere) is refused before any money moves."""
+        account = self.company_id.wallet_account_id
+        booked = sum(
+            move.line_ids.filtered(
+                lambda line: line.account_id == account and line.partner_id == self.partner_id
+            ).mapped("balance")
+        )
+        expected = -self.amount if self.direction == "credit" else self.amount
+        if not self.currency_id.is_zero(booked - expected):
+            raise UserError(
+                _(
+                    "%(move)s books %(booked)s on the Customer Wallet account instead of"
+                    " %(expected)s: check the journal and payment method of %(provider)s.",
+                    move=move.display_name,
+                    booked=self.currency_id.format(booked),
+                    expected=self.currency_id.format(expected),
+                    provider=self.payment_transaction_id.provider_id.display_name,
+                )
+            )
 
     def _post_payment(self, journal, payment_type, destination):
         """Money moved without a payment transaction (a top-up received by hand,

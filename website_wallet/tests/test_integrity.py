@@ -598,6 +598,50 @@ class TestOneAccountingPath(WalletProviderMixin, WalletCommon):
         self.assertEqual(move.state, "draft")
         self.assertBooksAgree()
 
+    def test_a_misconfigured_wallet_journal_books_nothing_and_debits_nothing(self):
+        self.topup(100.0)
+        line = self.company.wallet_journal_id.inbound_payment_method_line_ids.filtered(
+            lambda line: line.payment_provider_id == self.wallet_provider
+        )
+        line.payment_account_id = self.env["account.account"].search(
+            [("account_type", "=", "asset_current"), ("company_ids", "in", self.company.ids)],
+            limit=1,
+        )
+        tx = self.wallet_tx(40.0, order=self.make_order(40.0))
+        self.assertFalse(self.pay(tx))
+        self.assertIn("instead of", tx.state_message)
+        self.assertEqual(self.customer.wallet_balance, 100.0)
+        self.assertBooksAgree()
+
+    def test_the_wallet_provider_books_in_the_wallet_journal_only(self):
+        with self.assertRaisesRegex(UserError, "books in the Wallet journal"):
+            self.wallet_provider.journal_id = self.bank_journal
+        new_journal = self.env["account.journal"].create(
+            {
+                "name": "Wallet 2",
+                "code": "WAL2",
+                "type": "bank",
+                "company_id": self.company.id,
+                "default_account_id": self.company.wallet_account_id.id,
+            }
+        )
+        self.env["res.config.settings"].create({"wallet_journal_id": new_journal.id}).execute()
+        self.assertEqual(self.wallet_provider.journal_id, new_journal)
+        self.topup(50.0)
+        tx = self.wallet_tx(20.0, order=self.make_order(20.0))
+        self.assertTrue(self.pay(tx))
+        self.assertEqual(tx.payment_id.journal_id, new_journal)
+        self.assertBooksAgree()
+
+    def test_the_customer_wallet_account_cannot_change_once_used(self):
+        other = self.env["account.account"].create(
+            {"name": "Other wallet", "code": "219777", "account_type": "liability_current"}
+        )
+        self.topup(10.0)
+        with self.assertRaisesRegex(UserError, "cannot change once wallets have entries"):
+            self.company.wallet_account_id = other
+        self.assertBooksAgree()
+
     def test_a_topup_in_another_currency_is_refused(self):
         eur = self.env.ref("base.EUR")
         eur.active = True

@@ -167,51 +167,46 @@ class TestLedger(WalletCommon):
                 "UPDATE wallet_balance SET balance = -1 WHERE partner_id = %s", [self.customer.id]
             )
 
-    def test_a_payment_transaction_moves_money_once_per_direction(self):
+    def demo_topup_transaction(self, amount, reference):
         provider = self.env.ref("payment.payment_provider_demo")
-        transaction = self.env["payment.transaction"].create(
+        provider.write({"state": "test", "journal_id": self.bank_journal.id})
+        return self.env["payment.transaction"].create(
             {
                 "provider_id": provider.id,
                 "payment_method_id": provider.payment_method_ids[:1].id
                 or self.env.ref("payment.payment_method_unknown").id,
-                "amount": 30.0,
+                "amount": amount,
                 "currency_id": self.currency.id,
                 "partner_id": self.customer.id,
-                "reference": "WALLET-IDEMPOTENT-1",
+                "reference": reference,
+                "is_wallet_topup": True,
             }
         )
-        first = self.topup(30.0, payment_transaction_id=transaction.id)
-        again = self.topup(30.0, payment_transaction_id=transaction.id)
-        self.assertEqual(again, first)
+
+    def test_a_payment_transaction_moves_money_once_per_direction(self):
+        transaction = self.demo_topup_transaction(30.0, "WALLET-IDEMPOTENT-1")
+        pending = transaction.wallet_transaction_ids
+        again = self.Ledger._credit(self.customer, 30.0, payment_transaction_id=transaction.id)
+        self.assertEqual(again, pending, "the live entry is returned, nothing is added")
+        transaction._set_done()
+        for _delivery in range(2):
+            transaction._post_process()
+        self.assertEqual(pending.state, "done")
         self.assertEqual(self.customer.wallet_balance, 30.0)
-        debit = self.Ledger._debit(self.customer, 30.0, payment_transaction_id=transaction.id)
         self.assertEqual(
-            self.Ledger._debit(self.customer, 30.0, payment_transaction_id=transaction.id), debit
+            self.Ledger._credit(self.customer, 30.0, payment_transaction_id=transaction.id),
+            pending,
         )
-        self.assertEqual(self.customer.wallet_balance, 0.0)
+        self.assertEqual(self.customer.wallet_balance, 30.0)
         self.assertBooksAgree()
 
-    def test_database_refuses_a_second_entry_for_one_payment_transaction(self):
-        provider = self.env.ref("payment.payment_provider_demo")
-        transaction = self.env["payment.transaction"].create(
-            {
-                "provider_id": provider.id,
-                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-                "amount": 5.0,
-                "currency_id": self.currency.id,
-                "partner_id": self.customer.id,
-                "reference": "WALLET-IDEMPOTENT-2",
-            }
-        )
-        self.topup(5.0, payment_transaction_id=transaction.id)
+    def test_database_refuses_a_second_live_entry_for_one_payment_transaction(self):
+        transaction = self.demo_topup_transaction(5.0, "WALLET-IDEMPOTENT-2")
         wallet = self.env["wallet.balance"]._lock(self.customer, self.company)
+        second = {"payment_transaction_id": transaction.id}
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
-            self.Ledger._create_entry(
-                wallet,
-                5.0,
-                "credit",
-                "topup",
-                False,
-                self.bank_journal,
-                {"payment_transaction_id": transaction.id},
-            )
+            self.Ledger._create_entry(wallet, 5.0, "credit", "topup", True, None, second)
+        transaction.wallet_transaction_ids._cancel()
+        late = self.Ledger._credit(self.customer, 5.0, pending=True, **second)
+        self.assertEqual(late.state, "pending", "a cancelled entry leaves room for a new one")
+        self.assertEqual(len(transaction.wallet_transaction_ids), 2)

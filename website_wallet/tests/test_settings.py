@@ -12,22 +12,23 @@ class TestSettings(WalletCommon):
 
     def test_settings_are_stored_per_website_and_per_company(self):
         website = self.env["website"].get_current_website()
-        other_account = self.env["account.account"].create(
+        self.settings(
+            wallet_topup_min=5.0, wallet_topup_max=500.0, wallet_topup_presets="20, 50, 100"
+        )
+        self.assertEqual((website.wallet_topup_min, website.wallet_topup_max), (5.0, 500.0))
+        self.assertEqual(website._wallet_topup_preset_amounts(), [20.0, 50.0, 100.0])
+        sister = self.env["res.company"].create({"name": "Sister Wallet Co"})
+        sister_account = self.env["account.account"].create(
             {
                 "name": "Gift Card Liability",
                 "code": "219999",
                 "account_type": "liability_current",
+                "company_ids": [(6, 0, sister.ids)],
             }
         )
-        self.settings(
-            wallet_topup_min=5.0,
-            wallet_topup_max=500.0,
-            wallet_topup_presets="20, 50, 100",
-            wallet_account_id=other_account.id,
-        )
-        self.assertEqual((website.wallet_topup_min, website.wallet_topup_max), (5.0, 500.0))
-        self.assertEqual(website._wallet_topup_preset_amounts(), [20.0, 50.0, 100.0])
-        self.assertEqual(self.company.wallet_account_id, other_account)
+        self.settings(company_id=sister.id, wallet_account_id=sister_account.id)
+        self.assertEqual(sister.wallet_account_id, sister_account)
+        self.assertNotEqual(self.company.wallet_account_id, sister_account)
 
     def test_an_empty_maximum_reads_no_limit(self):
         website = self.env["website"].get_current_website()
