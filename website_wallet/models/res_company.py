@@ -147,6 +147,10 @@ class ResCompany(models.Model):
                 .sudo()
                 .copy({"company_id": self.id, "state": "enabled", "is_published": True})
             )
+        # The journal is computed from the provider's payment method line; read
+        # it afresh: the line may not exist yet (the payment method of the
+        # provider is created by the post-init hook, after the demo data).
+        providers.invalidate_recordset(["journal_id"])
         providers.filtered(
             lambda p: p.journal_id != self.wallet_journal_id
         ).journal_id = self.wallet_journal_id
