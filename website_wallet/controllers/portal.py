@@ -93,7 +93,7 @@ class WalletPortal(PaymentPortal):
         )
         values = self._wallet_values(
             page_name="wallet",
-            rows=recent._portal_rows(partner.wallet_balance),
+            rows=recent._portal_rows(partner.wallet_balance + partner.wallet_held),
             pending_topups=pending_topups,
             pending_topups_total=sum(pending_topups.mapped("amount")),
             has_more=Ledger.search_count(domain) > RECENT_COUNT,
@@ -118,9 +118,8 @@ class WalletPortal(PaymentPortal):
             step=HISTORY_STEP,
         )
         entries = Ledger.search(domain, limit=HISTORY_STEP, offset=pager["offset"])
-        balance_at_top = partner.wallet_balance - Ledger._signed_sum_of_newest(
-            domain, pager["offset"]
-        )
+        balance_at_top = partner.wallet_balance + partner.wallet_held
+        balance_at_top -= Ledger._signed_sum_of_newest(domain, pager["offset"])
         values = self._wallet_values(
             page_name="wallet_history",
             pager=pager,

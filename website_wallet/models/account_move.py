@@ -1,8 +1,8 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class AccountMove(models.Model):
@@ -15,6 +15,55 @@ class AccountMove(models.Model):
     """
 
     _inherit = "account.move"
+
+    wallet_refundable = fields.Boolean(
+        compute="_compute_wallet_refundable",
+        help="A posted customer credit note with an amount left to refund.",
+    )
+
+    @api.depends("move_type", "state", "amount_residual", "currency_id")
+    def _compute_wallet_refundable(self):
+        for move in self:
+            move.wallet_refundable = (
+                move.move_type == "out_refund"
+                and move.state == "posted"
+                and move.currency_id == move.company_id.currency_id
+                and not move.currency_id.is_zero(move.amount_residual)
+            )
+
+    def action_refund_to_wallet(self):
+        """Refund a customer credit note to the customer's wallet (store credit
+        instead of money back), whatever paid the invoice it corrects.
+
+        What is left of the credit note is read again under the wallet's lock,
+        so a double click or a second user never refunds it twice.  Booked as
+        an outbound payment of the Wallet journal (Dr receivable / Cr Customer
+        Wallet), matched with the credit note.
+        """
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(_("Only accounting users refund credit notes."))
+        Ledger = self.env["wallet.transaction"].sudo()
+        for credit_note in self.sudo():
+            Ledger._lock_wallet(credit_note.partner_id, credit_note.company_id)
+            credit_note.invalidate_recordset()
+            if not credit_note.wallet_refundable:
+                raise UserError(
+                    _(
+                        "%(move)s cannot be refunded to the wallet: only a posted customer"
+                        " credit note in %(currency)s with an amount left to refund can.",
+                        move=credit_note.display_name,
+                        currency=credit_note.company_id.currency_id.name,
+                    )
+                )
+            Ledger._credit(
+                credit_note.partner_id,
+                credit_note.amount_residual,
+                kind="refund",
+                company=credit_note.company_id,
+                invoice_id=credit_note.id,
+                description=_("Refund of %(move)s", move=credit_note.name),
+            )
+        return True
 
     def _check_not_wallet_ledger(self):
         entries = (

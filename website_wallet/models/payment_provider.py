@@ -22,6 +22,11 @@ class PaymentProvider(models.Model):
         selection_add=[(PROVIDER_CODE, "Wallet")], ondelete={PROVIDER_CODE: "set default"}
     )
 
+    def _compute_feature_support_fields(self):
+        """The wallet refunds a payment, in full or in part, to itself."""
+        super()._compute_feature_support_fields()
+        self.filtered(lambda provider: provider.code == PROVIDER_CODE).support_refund = "partial"
+
     def _get_default_payment_method_codes(self):
         if self.code != PROVIDER_CODE:
             return super()._get_default_payment_method_codes()

@@ -119,13 +119,13 @@ class PaymentTransaction(models.Model):
             )
 
     def _wallet_topup_source(self):
-        """The top-up transaction this one belongs to: itself, or the source of a
-        partial capture or of a refund."""
+        """The top-up transaction this one belongs to: itself, or the source of
+        a partial capture or of a refund (of a capture, too)."""
         self.ensure_one()
         if self.is_wallet_topup:
             return self
-        if self.source_transaction_id.is_wallet_topup:
-            return self.source_transaction_id
+        if self.source_transaction_id:
+            return self.source_transaction_id._wallet_topup_source()
         return self.browse()
 
     def _wallet_live_entry(self, direction):
@@ -144,7 +144,10 @@ class PaymentTransaction(models.Model):
         """
         self.ensure_one()
         source = self._wallet_topup_source()
-        if not source or self.operation == "refund":
+        if not source:
+            return
+        if self.operation == "refund":
+            self._wallet_follow_topup_refund()
             return
         entry = self._wallet_live_entry("credit")
         if self != source:  # a partial capture (or void) of the top-up
@@ -185,10 +188,23 @@ class PaymentTransaction(models.Model):
     def _create_payment(self, **extra_create_values):
         """A top-up is owed back to the customer, not earned: its payment credits
         the Customer Wallet liability instead of the receivable, so it can never
-        be offered as an outstanding credit and spent a second time."""
+        be offered as an outstanding credit and spent a second time; the refund
+        of a top-up takes the money back from that liability.
+
+        A refund that the provider made on its own (from its dashboard) for
+        more than the wallet still held books the rest on the receivable: the
+        customer owes it (``wallet_amount`` in the context is what the wallet
+        gave back)."""
         if self._wallet_topup_source():
             account, _journal = self.company_id._wallet_accounting()
-            extra_create_values.setdefault("destination_account_id", account.id)
+            total = abs(self.amount)
+            on_wallet = self.env.context.get("wallet_amount", total)
+            if on_wallet:
+                extra_create_values.setdefault("destination_account_id", account.id)
+            if rest := self.currency_id.round(total - on_wallet) if on_wallet else 0.0:
+                extra_create_values.setdefault("write_off_line_vals", []).append(
+                    self._wallet_receivable_write_off(rest)
+                )
             journal = self.provider_id.journal_id
             if not journal.inbound_payment_method_line_ids.filtered(
                 lambda line: line.payment_provider_id == self.provider_id
@@ -199,6 +215,167 @@ class PaymentTransaction(models.Model):
                     "payment_method_line_id", journal.inbound_payment_method_line_ids[:1].id
                 )
         return super()._create_payment(**extra_create_values)
+
+    def _wallet_receivable_write_off(self, amount):
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        return {
+            "name": _("%(ref)s: refunded beyond the wallet balance", ref=self.reference),
+            "account_id": partner.property_account_receivable_id.id,
+            "partner_id": partner.id,
+            "currency_id": self.currency_id.id,
+            "amount_currency": amount,
+            "balance": amount,
+        }
+
+    # ------------------------------------------------------------------
+    # Refunds
+    # ------------------------------------------------------------------
+
+    def _send_refund_request(self, amount_to_refund=None):
+        """Refunds through the framework's own machinery.
+
+        Refunding a top-up first sets the money aside in the wallet (see
+        ``_create_child_transaction``), so that a refund of money already
+        spent is refused before the provider is asked.  The wallet refunds to
+        itself at once: its refund transaction is processed like a
+        notification, which credits the wallet.
+        """
+        refund_tx = super(
+            PaymentTransaction, self.with_context(wallet_refund_request=True)
+        )._send_refund_request(amount_to_refund=amount_to_refund)
+        if self.provider_code == PROVIDER_CODE:
+            refund_tx._handle_notification_data(PROVIDER_CODE, {"reference": refund_tx.reference})
+        return refund_tx
+
+    def _create_child_transaction(self, amount, is_refund=False, **custom_create_values):
+        child = super()._create_child_transaction(
+            amount, is_refund=is_refund, **custom_create_values
+        )
+        if (
+            is_refund
+            and self.env.context.get("wallet_refund_request")
+            and (self._wallet_topup_source())
+        ):
+            child._wallet_hold_topup_refund()
+        return child
+
+    def _wallet_hold_topup_refund(self):
+        """Set aside in the wallet what this refund of a top-up gives back, or
+        refuse it, saying how much can still be refunded."""
+        amount = -self.amount
+        try:
+            with self.env.cr.savepoint():
+                self.env["wallet.transaction"].sudo()._debit(
+                    self.partner_id,
+                    amount,
+                    kind="refund",
+                    company=self.company_id,
+                    pending=True,
+                    payment_transaction_id=self.id,
+                    description=_(
+                        "Refund of %(ref)s to %(provider)s",
+                        ref=self.source_transaction_id.reference,
+                        provider=self.provider_id.name,
+                    ),
+                )
+        except UserError as error:
+            refundable = self.source_transaction_id.payment_id.amount_available_for_refund
+            raise UserError(
+                _(
+                    "Only %(refundable)s of this top-up can be refunded: the rest has been"
+                    " spent from the wallet. (%(reason)s)",
+                    refundable=self.currency_id.format(refundable),
+                    reason=error,
+                )
+            ) from error
+
+    def _wallet_follow_topup_refund(self):
+        """The money a top-up's refund gives back leaves the wallet.
+
+        The hold made when the refund was asked is captured when the refund
+        is done, in the same database transaction as its booking, and
+        released if it fails; a refund the provider made on its own (from its
+        dashboard) is debited when it is done; a refund that fails after
+        being done gives the money back to the wallet.
+        """
+        entry = self._wallet_live_entry("debit")
+        if self.state == "done":
+            if entry.state == "pending":
+                entry._confirm()
+            elif not entry:
+                self._wallet_debit_provider_refund()
+        elif self.state in ("cancel", "error"):
+            if entry.state == "pending":
+                entry._cancel()
+            elif entry.state == "done" and not entry.reversal_entry_ids:
+                entry._reverse(_("the refund %(ref)s failed", ref=self.reference))
+
+    def _wallet_debit_provider_refund(self):
+        """Debit a refund nobody asked Odoo for (made in the provider's own
+        dashboard): as much as the wallet holds; a Wallet Manager hears of any
+        rest, which the customer now owes."""
+        Ledger = self.env["wallet.transaction"].sudo()
+        wallet = Ledger._lock_wallet(self.partner_id, self.company_id)
+        amount = -self.amount
+        on_wallet = min(amount, wallet._available())
+        transaction = self.with_context(wallet_amount=on_wallet)
+        if on_wallet:
+            Ledger.with_context(wallet_amount=on_wallet)._debit(
+                self.partner_id,
+                on_wallet,
+                kind="refund",
+                company=self.company_id,
+                payment_transaction_id=self.id,
+                description=_(
+                    "Refund of %(ref)s by %(provider)s",
+                    ref=self.source_transaction_id.reference,
+                    provider=self.provider_id.name,
+                ),
+            )
+        else:
+            transaction._create_payment()
+        if self.currency_id.compare_amounts(on_wallet, amount) < 0:
+            self._wallet_warn_managers(
+                _(
+                    "%(provider)s refunded %(amount)s of top-up %(ref)s, but the wallet held only"
+                    " %(available)s: the difference is now on the customer's receivable.",
+                    provider=self.provider_id.name,
+                    amount=self.currency_id.format(amount),
+                    ref=self.source_transaction_id.reference,
+                    available=self.currency_id.format(on_wallet),
+                )
+            )
+
+    def _wallet_warn_managers(self, summary):
+        """A to-do for every Wallet Manager, on the top-up's ledger entry."""
+        entry = self._wallet_topup_source().wallet_transaction_ids[:1]
+        managers = self.env.ref("website_wallet.group_wallet_manager").sudo().users
+        for manager in managers.filtered(lambda user: not user.share and user.active):
+            entry.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", summary=summary, user_id=manager.id
+            )
+
+    def _wallet_refund_to_wallet(self):
+        """A refund of a wallet payment: the money goes back into the wallet, and
+        its payment (Dr receivable / Cr Customer Wallet) is matched with what
+        is still open of the refunded payment."""
+        source = self.source_transaction_id
+        documents = source.invoice_ids or source.sale_order_ids
+        self.env["wallet.transaction"]._credit(
+            self.partner_id,
+            -self.amount,
+            kind="refund",
+            company=self.company_id,
+            payment_transaction_id=self.id,
+            sale_order_id=source.sale_order_ids[:1].id,
+            invoice_id=source.invoice_ids[:1].id,
+            description=_(
+                "Refund of %(documents)s",
+                documents=", ".join(documents.mapped("name")) or source.reference,
+            ),
+        )
+        self.env["wallet.transaction"]._reconcile_receivables(self.payment_id | source.payment_id)
+        self._set_done()
 
     def _post_process(self):
         """The ledger moves the money first, and books it through the framework's
@@ -252,6 +429,9 @@ class PaymentTransaction(models.Model):
         (a double click, a refreshed page) and is left as it is."""
         super()._process_notification_data(notification_data)
         if self.provider_code != PROVIDER_CODE or self.state != "draft":
+            return
+        if self.operation == "refund":
+            self._wallet_refund_to_wallet()
             return
         try:
             with self.env.cr.savepoint():

@@ -25,6 +25,9 @@ class ResConfigSettings(models.TransientModel):
         help="Off: no maximum top-up.",
     )
     wallet_topup_presets = fields.Char(related="website_id.wallet_topup_presets", readonly=False)
+    wallet_refund_cancelled_orders = fields.Boolean(
+        related="website_id.wallet_refund_cancelled_orders", readonly=False
+    )
     # Per company: where the money is booked.
     wallet_account_id = fields.Many2one(related="company_id.wallet_account_id", readonly=False)
     wallet_journal_id = fields.Many2one(related="company_id.wallet_journal_id", readonly=False)

@@ -11,15 +11,24 @@ class ResPartner(models.Model):
         "res.currency", compute="_compute_wallet", compute_sudo=False
     )
     wallet_balance = fields.Monetary(
+        "Available",
         currency_field="wallet_currency_id",
         compute="_compute_wallet",
-        help="Money available in the wallet of the commercial partner, in the company currency.",
+        help="Money available in the wallet of the commercial partner, in the company currency:"
+        " its balance less what is held for payments in progress.",
     )
     wallet_pending = fields.Monetary(
         "Pending Top-ups",
         currency_field="wallet_currency_id",
         compute="_compute_wallet",
         help="Top-ups announced but not yet received (e.g. wire transfers to confirm).",
+    )
+    wallet_held = fields.Monetary(
+        "Held",
+        currency_field="wallet_currency_id",
+        compute="_compute_wallet",
+        help="Set aside for payments in progress (the wallet part of a card payment, a"
+        " refund being sent back to a card); booked once captured.",
     )
 
     @api.depends_context("company", "uid")
@@ -40,8 +49,9 @@ class ResPartner(models.Model):
         for partner in self:
             wallet = by_partner.get(partner.commercial_partner_id.id)
             partner.wallet_currency_id = company.currency_id
-            partner.wallet_balance = wallet.balance if wallet else 0.0
+            partner.wallet_balance = wallet._available() if wallet else 0.0
             partner.wallet_pending = wallet.pending if wallet else 0.0
+            partner.wallet_held = wallet.held if wallet else 0.0
 
     def action_view_wallet_transactions(self):
         self.ensure_one()

@@ -25,8 +25,13 @@ class WalletBalance(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
-    balance = fields.Monetary("Available", readonly=True, default=0.0)
-    pending = fields.Monetary(readonly=True, default=0.0)
+    balance = fields.Monetary(readonly=True, default=0.0, help="Done entries: what the books hold.")
+    pending = fields.Monetary(readonly=True, default=0.0, help="Top-ups announced, not received.")
+    held = fields.Monetary(
+        readonly=True,
+        default=0.0,
+        help="Pending debits (holds): spent already, booked once captured.",
+    )
 
     _sql_constraints = [
         (
@@ -38,6 +43,12 @@ class WalletBalance(models.Model):
         # stores a negative wallet.
         ("balance_not_negative", "CHECK(balance >= 0)", "A wallet balance cannot be negative."),
         ("pending_not_negative", "CHECK(pending >= 0)", "Pending top-ups cannot be negative."),
+        ("held_not_negative", "CHECK(held >= 0)", "Held amounts cannot be negative."),
+        (
+            "available_not_negative",
+            "CHECK(balance - held >= 0)",
+            "A wallet cannot hold more than its balance.",
+        ),
     ]
 
     def _lock(self, partner, company):
@@ -46,9 +57,9 @@ class WalletBalance(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO wallet_balance (partner_id, company_id, balance, pending,
+                INSERT INTO wallet_balance (partner_id, company_id, balance, pending, held,
                                             create_uid, create_date, write_uid, write_date)
-                VALUES (%(partner)s, %(company)s, 0, 0, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                VALUES (%(partner)s, %(company)s, 0, 0, 0, %(uid)s, NOW() AT TIME ZONE 'UTC',
                         %(uid)s, NOW() AT TIME ZONE 'UTC')
                 ON CONFLICT (partner_id, company_id) DO NOTHING
                 """,
@@ -66,32 +77,39 @@ class WalletBalance(models.Model):
             )
         )
         wallet = self.sudo().browse(self.env.cr.fetchone()[0])
-        wallet.invalidate_recordset(["balance", "pending"])
+        wallet.invalidate_recordset(["balance", "pending", "held"])
         return wallet
 
+    def _available(self):
+        return self.currency_id.round(self.balance - self.held)
+
     def _check_available(self, amount):
-        """Refuse to take more than the wallet holds; the caller holds the lock."""
+        """Refuse to take more than the wallet has available (its balance less
+        what is held); the caller holds the lock."""
         self.ensure_one()
-        if self.currency_id.compare_amounts(self.balance, amount) < 0:
+        if self.currency_id.compare_amounts(self._available(), amount) < 0:
             raise UserError(
                 _(
                     "Insufficient wallet balance: %(available)s available, %(needed)s needed.",
-                    available=self.currency_id.format(self.balance),
+                    available=self.currency_id.format(self._available()),
                     needed=self.currency_id.format(amount),
                 )
             )
 
-    def _add(self, balance=0.0, pending=0.0):
+    def _add(self, balance=0.0, pending=0.0, held=0.0):
         """Move the aggregate by the given deltas; the caller holds the lock."""
         self.ensure_one()
         self.sudo().write(
             {
                 "balance": self.currency_id.round(self.balance + balance),
                 "pending": self.currency_id.round(self.pending + pending),
+                "held": self.currency_id.round(self.held + held),
             }
         )
         # The partner fields read this row without a stored dependency.
-        self.env["res.partner"].invalidate_model(["wallet_balance", "wallet_pending"])
+        self.env["res.partner"].invalidate_model(
+            ["wallet_balance", "wallet_pending", "wallet_held"]
+        )
 
     def _merge_into(self, partner):
         """Move these wallets to ``partner`` (Merge Contacts): each is added to
@@ -100,6 +118,6 @@ class WalletBalance(models.Model):
         for wallet in self.sorted("id"):
             target = self._lock(partner, wallet.company_id)
             source = self._lock(wallet.partner_id, wallet.company_id)
-            target._add(balance=source.balance, pending=source.pending)
+            target._add(balance=source.balance, pending=source.pending, held=source.held)
             self.env.cr.execute(SQL("DELETE FROM wallet_balance WHERE id = %s", source.id))
         self.invalidate_model()

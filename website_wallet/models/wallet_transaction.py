@@ -61,6 +61,7 @@ class WalletTransaction(models.Model):
             ("payment", "Payment"),
             ("refund", "Refund"),
             ("adjustment", "Manual Adjustment"),
+            ("withdrawal", "Withdrawal"),
             ("reversal", "Reversal"),
         ],
         required=True,
@@ -187,8 +188,12 @@ class WalletTransaction(models.Model):
         return entry
 
     @api.model
-    def _debit(self, partner, amount, kind="payment", company=None, journal=None, **links):
-        """Take money from ``partner``'s wallet in ``company``, atomically.
+    def _debit(
+        self, partner, amount, kind="payment", company=None, journal=None, pending=False, **links
+    ):
+        """Take money from ``partner``'s wallet in ``company``, atomically; or,
+        ``pending``, hold it: the money is set aside at once (it is no longer
+        available) and booked only when ``_confirm`` captures the hold.
 
         The wallet row stays locked until the transaction ends, so a second
         debit waits for this one and then sees the lowered balance; it can
@@ -206,24 +211,32 @@ class WalletTransaction(models.Model):
                 amount
             )
         wallet._check_available(amount)
-        entry = self._create_entry(wallet, amount, "debit", kind, False, journal, links)
-        wallet._add(balance=-amount)
-        entry._notify_customer()
+        entry = self._create_entry(wallet, amount, "debit", kind, pending, journal, links)
+        if pending:
+            wallet._add(held=amount)
+        else:
+            wallet._add(balance=-amount)
+            entry._notify_customer()
         return entry
 
     def _confirm(self, journal=None):
-        """Pending → done: the top-up's money becomes available and is booked."""
+        """Pending → done: a top-up's money becomes available, a hold is
+        captured; either is booked now."""
         for entry in self:
             wallet = entry._lock_own_wallet()
             entry._check_pending()
             entry.sudo().write({"state": "done", **entry._booking_values(journal)})
-            wallet._add(balance=entry.amount, pending=-entry.amount)
+            if entry.direction == "credit":
+                wallet._add(balance=entry.amount, pending=-entry.amount)
+            else:
+                wallet._add(balance=-entry.amount, held=-entry.amount)
             entry._close_activities()
             entry._notify_customer()
         return True
 
     def _cancel(self, notify=True):
-        """Pending → cancelled: the announced top-up will not arrive.
+        """Pending → cancelled: the announced top-up will not arrive, or the
+        held money is released.
 
         ``notify=False`` when what replaces it is told on its own (a top-up
         captured in parts: each part is credited, with its email).
@@ -232,7 +245,10 @@ class WalletTransaction(models.Model):
             wallet = entry._lock_own_wallet()
             entry._check_pending()
             entry.sudo().write({"state": "cancel"})
-            wallet._add(pending=-entry.amount)
+            if entry.direction == "credit":
+                wallet._add(pending=-entry.amount)
+            else:
+                wallet._add(held=-entry.amount)
             entry._close_activities()
             if notify:
                 entry._notify_customer()
@@ -472,13 +488,17 @@ class WalletTransaction(models.Model):
         if transaction := self.payment_transaction_id.sudo():
             payment = transaction.payment_id
             payment = payment or transaction.with_company(self.company_id)._create_payment()
-            self._check_booked_on_wallet_account(payment.move_id)
-            return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
+            return self._link_payment(payment)
+        if payment := self.account_payment_id.sudo():  # registered by hand in the Wallet journal
+            if payment.move_id.state != "posted":
+                payment.action_post()
+            return self._link_payment(payment)
         account, wallet_journal = self.company_id._wallet_accounting()
-        if self.kind == "topup":
+        if self.kind in ("topup", "withdrawal"):
             if not journal:
-                raise UserError(_("Choose the journal in which the top-up money was received."))
-            payment = self._post_payment(journal, "inbound", account)
+                raise UserError(_("Choose the journal in which the money was received or sent."))
+            payment_type = "inbound" if self.kind == "topup" else "outbound"
+            payment = self._post_payment(journal, payment_type, account)
         elif self.kind in ("payment", "refund"):
             payment_type = "inbound" if self.direction == "debit" else "outbound"
             payment = self._post_payment(wallet_journal, payment_type, self._receivable_account())
@@ -487,6 +507,12 @@ class WalletTransaction(models.Model):
             return {"move_id": self._post_adjustment(wallet_journal, account).id}
         else:
             return {"move_id": self._post_reversal().id}
+        return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
+
+    def _link_payment(self, payment):
+        """Link a payment made by someone else (the payment framework, a person
+        registering it) once it is known to book exactly this entry."""
+        self._check_booked_on_wallet_account(payment.move_id)
         return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
 
     def _check_booked_on_wallet_account(self, move):
@@ -566,6 +592,20 @@ class WalletTransaction(models.Model):
             lambda line: line.account_id == payment.destination_account_id and not line.reconciled
         ).reconcile()
 
+    @api.model
+    def _reconcile_receivables(self, payments):
+        """Match what the given payments leave open on the receivable (a wallet
+        payment and its refund, say), as far as they match."""
+        lines = payments.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        if (
+            len(lines.account_id) == 1
+            and len(lines.partner_id) == 1
+            and (lines.filtered("debit") and lines.filtered("credit"))
+        ):
+            lines.reconcile()
+
     def _post_adjustment(self, journal, account):
         """Credit: Dr counterpart / Cr Customer Wallet; debit the reverse."""
         if not self.counterpart_account_id:
@@ -630,12 +670,16 @@ class WalletTransaction(models.Model):
         notification finds the entry already made, so no event mails twice.
         """
         self.ensure_one()
+        if self.direction == "debit" and self.state != "done":
+            return  # a hold, or a released one, has taken nothing yet
         if self.state == "cancel":
             template = "mail_template_wallet_topup_cancelled"
         elif self.state == "pending":
             template = "mail_template_wallet_topup_pending"
         elif self.kind in ("adjustment", "reversal"):
             template = "mail_template_wallet_adjustment"
+        elif self.direction == "debit" and self.kind in ("refund", "withdrawal"):
+            template = "mail_template_wallet_withdrawn"
         elif self.direction == "debit":
             template = "mail_template_wallet_payment"
         else:
@@ -743,7 +787,10 @@ class WalletTransaction(models.Model):
                            SUM(CASE WHEN state = 'done' AND direction = 'credit' THEN amount
                                     WHEN state = 'done' AND direction = 'debit' THEN -amount
                                     ELSE 0 END) AS balance,
-                           SUM(CASE WHEN state = 'pending' THEN amount ELSE 0 END) AS pending
+                           SUM(CASE WHEN state = 'pending' AND direction = 'credit' THEN amount
+                                    ELSE 0 END) AS pending,
+                           SUM(CASE WHEN state = 'pending' AND direction = 'debit' THEN amount
+                                    ELSE 0 END) AS held
                       FROM wallet_transaction
                   GROUP BY partner_id, company_id
                 ), books AS (
@@ -756,8 +803,8 @@ class WalletTransaction(models.Model):
                 )
                 SELECT COALESCE(w.partner_id, l.partner_id, b.partner_id),
                        COALESCE(w.company_id, l.company_id, b.company_id),
-                       COALESCE(l.balance, 0), COALESCE(l.pending, 0),
-                       COALESCE(w.balance, 0), COALESCE(w.pending, 0),
+                       COALESCE(l.balance, 0), COALESCE(l.pending, 0), COALESCE(l.held, 0),
+                       COALESCE(w.balance, 0), COALESCE(w.pending, 0), COALESCE(w.held, 0),
                        COALESCE(b.balance, 0)
                   FROM wallet_balance w
              FULL JOIN ledger l
@@ -771,26 +818,30 @@ class WalletTransaction(models.Model):
         problems = []
         for partner_id, company_id, *figures in self.env.cr.fetchall():
             company = self.env["res.company"].browse(company_id)
-            ledger, ledger_pending, aggregate, aggregate_pending, books = figures
+            ledger, pending, held, aggregate, aggregate_pending, aggregate_held, books = figures
             if any(
                 not company.currency_id.is_zero(a - b)
                 for a, b in (
                     (ledger, aggregate),
-                    (ledger_pending, aggregate_pending),
+                    (pending, aggregate_pending),
+                    (held, aggregate_held),
                     (ledger, books),
                 )
             ):
                 problems.append(
                     _(
-                        "%(partner)s (%(company)s): ledger %(ledger)s, pending %(pending)s;"
-                        " aggregate %(aggregate)s, pending %(aggregate_pending)s;"
-                        " Customer Wallet account %(books)s",
+                        "%(partner)s (%(company)s): ledger %(ledger)s, pending %(pending)s,"
+                        " held %(held)s; aggregate %(aggregate)s, pending"
+                        " %(aggregate_pending)s, held %(aggregate_held)s; Customer Wallet"
+                        " account %(books)s",
                         partner=self.env["res.partner"].browse(partner_id).display_name,
                         company=company.name,
                         ledger=ledger,
-                        pending=ledger_pending,
+                        pending=pending,
+                        held=held,
                         aggregate=aggregate,
                         aggregate_pending=aggregate_pending,
+                        aggregate_held=aggregate_held,
                         books=books,
                     )
                 )

@@ -28,6 +28,12 @@ class Website(models.Model):
         help="Largest amount a customer may add at once on this website; empty for no limit.",
     )
 
+    wallet_refund_cancelled_orders = fields.Boolean(
+        "Refund Cancelled Orders to the Wallet",
+        help="When an order paid by card is cancelled, its payment becomes wallet credit"
+        " instead of waiting to be refunded by hand. Orders paid with the wallet always"
+        " return their payment to the wallet.",
+    )
     wallet_topup_presets = fields.Char(
         "Preset Amounts",
         help="Quick-pick amounts on the Add Money page, separated by commas, e.g. 20, 50, 100.",

@@ -1,5 +1,9 @@
+import hashlib
+import hmac
+import json
 import re
 import threading
+import time
 from unittest.mock import patch
 
 from odoo import Command, api
@@ -221,13 +225,30 @@ class WalletFixtures:
         return -sum(lines.mapped("balance"))
 
     def run_post_processing_cron(self):
-        """The framework's cron commits each transaction; a test cannot."""
-        with patch.object(self.env.cr, "commit", lambda: None):
-            self.env["payment.transaction"]._cron_post_process()
+        """The framework's cron, on this test's customers' transactions.  It
+        commits each one, which a test cannot, and rolls back a failing one,
+        which here would silently undo the test: that fails the test instead."""
+
+        def rollback():
+            raise AssertionError("a transaction's post-processing failed (see the log)")
+
+        transactions = self.env["payment.transaction"].search(
+            [
+                ("partner_id", "child_of", (self.customer | self.other_customer).ids),
+                ("is_post_processed", "=", False),
+            ]
+        )
+        with (
+            patch.object(self.env.cr, "commit", lambda: None),
+            patch.object(self.env.cr, "rollback", rollback),
+        ):
+            if transactions:  # an empty recordset would process every transaction
+                transactions._cron_post_process()
 
     def assertBooksAgree(self, partner=None):
         partner = partner or self.customer
-        self.assertAlmostEqual(self.wallet_account_balance(partner), partner.wallet_balance, 2)
+        booked = partner.wallet_balance + partner.wallet_held
+        self.assertAlmostEqual(self.wallet_account_balance(partner), booked, 2)
         self.assertEqual(self.Ledger._check_ledger(), [])
 
 
@@ -370,4 +391,94 @@ class PayRouteMixin(WalletProviderMixin):
     def wallet_debits(self):
         return self.Ledger.search(
             [("partner_id", "=", self.customer.id), ("direction", "=", "debit")]
+        )
+
+
+class StripeMixin:
+    """Stripe as Odoo's payment_stripe ships it; only Stripe's servers are
+    simulated: its API answers (patched) and its signed webhook events."""
+
+    webhook_secret = "whsec_wallet_tests_0123456789"
+    intent_id = "pi_wallet_test"
+
+    @classmethod
+    def setup_stripe(cls):
+        cls.stripe = cls.env.ref("payment.payment_provider_stripe")
+        cls.stripe.write(
+            {
+                "state": "test",
+                "is_published": True,
+                "stripe_secret_key": "sk_test_wallet",
+                "stripe_publishable_key": "pk_test_wallet",
+                "stripe_webhook_secret": cls.webhook_secret,
+            }
+        )
+
+    def stripe_answers(self, answer):
+        return patch.object(
+            type(self.env["payment.provider"]), "_stripe_make_request", return_value=answer
+        )
+
+    def start_stripe_topup(self, amount):
+        intent = {"id": self.intent_id, "client_secret": f"{self.intent_id}_secret_x"}
+        with self.stripe_answers(intent):
+            processing = self.start_topup(self.stripe, amount)
+        return self.transaction(processing)
+
+    def intent_succeeded(self, transaction):
+        return {
+            "type": "payment_intent.succeeded",
+            "data": {
+                "object": {
+                    "id": self.intent_id,
+                    "description": transaction.reference,
+                    "status": "succeeded",
+                    "payment_method": {"type": "card", "card": {"brand": "visa"}},
+                }
+            },
+        }
+
+    def stripe_refund(self, refund_id, amount, status="succeeded"):
+        return {
+            "id": refund_id,
+            "object": "refund",
+            "amount": round(amount * 100),
+            "currency": "usd",
+            "payment_intent": self.intent_id,
+            "status": status,
+        }
+
+    def charge_refunded(self, transaction, *refunds):
+        """What Stripe sends when a charge is refunded from its dashboard."""
+        return {
+            "type": "charge.refunded",
+            "data": {
+                "object": {
+                    "id": "ch_wallet_test",
+                    "object": "charge",
+                    "description": transaction.reference,
+                    "payment_intent": self.intent_id,
+                    "refunds": {"data": list(refunds), "has_more": False},
+                }
+            },
+        }
+
+    def refund_updated(self, refund):
+        return {"type": "charge.refund.updated", "data": {"object": refund}}
+
+    def post_event(self, event, secret=None):
+        body = json.dumps(event)
+        timestamp = int(time.time())
+        signature = hmac.new(
+            (secret or self.webhook_secret).encode(),
+            f"{timestamp}.{body}".encode(),
+            hashlib.sha256,
+        ).hexdigest()
+        return self.url_open(
+            "/payment/stripe/webhook",
+            data=body.encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": f"t={timestamp},v1={signature}",
+            },
         )

@@ -53,7 +53,8 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
         self.assertFalse(provider.support_tokenization)
         self.assertFalse(provider.support_manual_capture)
         self.assertFalse(provider.support_express_checkout)
-        self.assertEqual(provider.support_refund, "none")
+        self.assertEqual(provider.support_refund, "partial")
+        self.assertEqual(provider.payment_method_ids.support_refund, "partial")
         line = provider.journal_id.inbound_payment_method_line_ids.filtered(
             lambda line: line.payment_provider_id == provider
         )

@@ -10,6 +10,8 @@ from odoo import SUPERUSER_ID, api
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     env["res.company"].search([])._wallet_setup_accounting()
+    # The wallet refunds its payments to itself (payment methods are noupdate data).
+    env.ref("website_wallet.payment_method_wallet").support_refund = "partial"
     cr.execute(
         """
         UPDATE payment_transaction tx
