@@ -11,7 +11,7 @@ class AccountPayment(models.Model):
     def _compute_amount_available_for_refund(self):
         """A top-up gives back no more than the wallet still holds of it: money
         already spent from the wallet cannot go back to the card as well."""
-        super()._compute_amount_available_for_refund()
+        result = super()._compute_amount_available_for_refund()
         for payment in self.filtered("amount_available_for_refund"):
             transaction = payment.payment_transaction_id.sudo()
             if transaction._wallet_topup_source():
@@ -19,6 +19,7 @@ class AccountPayment(models.Model):
                 payment.amount_available_for_refund = max(
                     0.0, min(payment.amount_available_for_refund, available)
                 )
+        return result
 
     def action_post(self):
         """A payment registered by hand in a Wallet journal moves wallet money

@@ -24,8 +24,9 @@ class PaymentProvider(models.Model):
 
     def _compute_feature_support_fields(self):
         """The wallet refunds a payment, in full or in part, to itself."""
-        super()._compute_feature_support_fields()
+        result = super()._compute_feature_support_fields()
         self.filtered(lambda provider: provider.code == PROVIDER_CODE).support_refund = "partial"
+        return result
 
     def _get_default_payment_method_codes(self):
         if self.code != PROVIDER_CODE:
