@@ -133,11 +133,12 @@ quiet_pip() {
 # Install or update modules; fail when Odoo logs an error, since odoo-bin
 # itself may exit 0 after a failed module load.
 odoo_init() {
-    local log="$STATE/odoo-init.log"
+    local log status=0
+    log="$(mktemp "$STATE/odoo-init.XXXXXX.log")"  # two may run side by side
     odoo "$@" --stop-after-init --log-level=warn 2>&1 | tee "$log" >&2
-    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log"; then
-        die "Odoo logged errors while loading modules (see above)"
-    fi
+    grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log" && status=1
+    rm -f "$log"
+    [ "$status" -eq 0 ] || die "Odoo logged errors while loading modules (see above)"
 }
 
 # run.sh updates a database whose addon files changed since this stamp.

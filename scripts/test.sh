@@ -15,13 +15,23 @@ SERVED_DB="${DB}_served"
 cleanup() {
     for db in "$DB" "${DB}_uninstall" "$SERVED_DB"; do odoo_dropdb "$db"; done
     for db in "$DB" "${DB}_uninstall" "$SERVED_DB"; do rm -rf "$STATE/filestore/filestore/$db"; done
-    rm -f "$(db_stamp "$SERVED_DB")"
+    rm -f "$(db_stamp "$SERVED_DB")" "$STATE/odoo-init-uninstall.out"
 }
 odoo_dropdb() { psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-say "creating test database '$DB'"
+# The test database and, for the uninstall check (tests_served/test_uninstall.py),
+# a fresh database with only website_wallet and no demo data: built side by side.
+say "creating test database '$DB' and uninstall-check database '${DB}_uninstall'"
+odoo_init -d "${DB}_uninstall" -i website_wallet --without-demo=all \
+    > "$STATE/odoo-init-uninstall.out" 2>&1 &
+uninstall_db=$!
 odoo_init -d "$DB" -i "$MODULES"
+if ! wait "$uninstall_db"; then
+    cat "$STATE/odoo-init-uninstall.out" >&2
+    die "creating the uninstall-check database failed"
+fi
+export WALLET_UNINSTALL_DB="${DB}_uninstall"
 
 # The served checks run the run command on their own copy of the fresh test
 # database, never on the user's demo database.
@@ -29,12 +39,6 @@ say "copying it for the served checks: '$SERVED_DB'"
 "$PY" "$ODOO_SRC/setup/odoo" db -c "$ODOO_CONFIG" duplicate "$DB" "$SERVED_DB" >/dev/null
 mark_db_current "$SERVED_DB"
 export WALLET_SERVED_DB="$SERVED_DB"
-
-# A fresh database with only website_wallet, for the uninstall check
-# (tests_served/test_uninstall.py).
-say "creating uninstall-check database '${DB}_uninstall'"
-odoo_init -d "${DB}_uninstall" -i website_wallet --without-demo=all
-export WALLET_UNINSTALL_DB="${DB}_uninstall"
 
 say "translations"
 WALLET_POT_DB="$DB" "$ROOT/scripts/pot.sh" --check

@@ -42,6 +42,9 @@
         "demo/wallet_transaction_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "website_wallet/static/src/js/wallet_split.js",
+        ],
         "web.assets_tests": [
             "website_wallet/static/tests/tours/*.js",
         ],

@@ -22,6 +22,12 @@ RECENT_COUNT = 5
 # redirect flows, well inside the framework's own 4-day post-processing window.
 TOPUP_DRAFT_EXPIRY = timedelta(days=1)
 
+# The wallet's part of a split payment is held while the other payment is made.
+# Held money cannot be spent: a card payment left a draft this long (the shopper
+# closed the tab) releases it.  Should the card still succeed, the wallet's part
+# is taken again if the wallet allows.
+SPLIT_HOLD_EXPIRY = timedelta(hours=1)
+
 # Fields of a payment transaction that decide whether, and how much, wallet
 # money moves.  Only the payment framework (its notifications, its cron and its
 # buttons, which run as superuser) and Wallet Managers may change them.
@@ -50,4 +56,5 @@ UNAVAILABLE_REASONS = {
     "validation": _lt("the wallet only makes payments"),
     "topup": _lt("a wallet cannot pay its own top-up"),
     "balance": _lt("insufficient wallet balance"),
+    "split": _lt("the wallet pays its part; the rest cannot wait for a transfer"),
 }

@@ -1,3 +1,4 @@
+from . import wallet_split_mixin
 from . import account_chart_template
 from . import account_move
 from . import account_payment

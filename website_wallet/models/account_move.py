@@ -14,7 +14,8 @@ class AccountMove(models.Model):
     transaction, which books its own reverse entry.
     """
 
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "wallet.split.mixin"]
 
     wallet_refundable = fields.Boolean(
         compute="_compute_wallet_refundable",
@@ -30,6 +31,9 @@ class AccountMove(models.Model):
                 and move.currency_id == move.company_id.currency_id
                 and not move.currency_id.is_zero(move.amount_residual)
             )
+
+    def _wallet_amount_due(self):
+        return self.amount_residual
 
     def action_refund_to_wallet(self):
         """Refund a customer credit note to the customer's wallet (store credit

@@ -61,7 +61,25 @@ class PaymentProvider(models.Model):
             payment_utils.add_to_report(
                 report, wallets, available=False, reason=self._wallet_reason_text(reason, *args)
             )
+        if self._wallet_split_in_use(*args, **kwargs):
+            # The wallet pays its part; the rest cannot wait days for a transfer.
+            excluded = providers.filtered(lambda p: p.code in (PROVIDER_CODE, "custom"))
+            providers -= excluded
+            payment_utils.add_to_report(
+                report, excluded, available=False, reason=str(UNAVAILABLE_REASONS["split"])
+            )
         return providers
+
+    @api.model
+    def _wallet_split_in_use(
+        self, company_id, partner_id, amount, sale_order_id=None, invoice_id=None, **kwargs
+    ):
+        """Whether the customer pays this order or invoice partly from the wallet."""
+        document = self.env["sale.order"].sudo().browse(sale_order_id).exists()
+        document = document or self.env["account.move"].sudo().browse(invoice_id).exists()
+        if not document.wallet_use_balance:
+            return False
+        return document._wallet_split(self.env["res.partner"].browse(partner_id))["use"]
 
     @api.model
     def _wallet_unavailable_reason(

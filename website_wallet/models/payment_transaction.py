@@ -1,7 +1,7 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..const import GUARDED_TRANSACTION_FIELDS, PROVIDER_CODE
@@ -25,6 +25,14 @@ class PaymentTransaction(models.Model):
     wallet_transaction_ids = fields.One2many(
         "wallet.transaction", "payment_transaction_id", readonly=True
     )
+    wallet_split_transaction_id = fields.Many2one(
+        "payment.transaction",
+        "Wallet Part",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The wallet transaction that pays the rest of the document with this one.",
+    )
 
     # ------------------------------------------------------------------
     # Creation, references and the guard on money fields
@@ -36,6 +44,7 @@ class PaymentTransaction(models.Model):
         if not self.env.su:
             transactions._wallet_check_manual_change()
         transactions.filtered("is_wallet_topup")._wallet_open_topup()
+        transactions._wallet_hold_split()
         return transactions
 
     def write(self, vals):
@@ -346,12 +355,13 @@ class PaymentTransaction(models.Model):
                 )
             )
 
-    def _wallet_warn_managers(self, summary):
-        """A to-do for every Wallet Manager, on the top-up's ledger entry."""
-        entry = self._wallet_topup_source().wallet_transaction_ids[:1]
+    def _wallet_warn_managers(self, summary, record=None):
+        """A to-do for every Wallet Manager, on ``record`` (by default the
+        top-up's ledger entry): money that did not go where it should."""
+        record = record or self._wallet_topup_source().wallet_transaction_ids[:1]
         managers = self.env.ref("website_wallet.group_wallet_manager").sudo().users
         for manager in managers.filtered(lambda user: not user.share and user.active):
-            entry.sudo().activity_schedule(
+            record.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", summary=summary, user_id=manager.id
             )
 
@@ -386,14 +396,19 @@ class PaymentTransaction(models.Model):
         for transaction in self:
             transaction._wallet_follow_topup(transaction in first_time)
         result = super()._post_process()
-        for transaction in self.filtered(
-            lambda tx: tx.provider_code == PROVIDER_CODE and tx.state == "done" and tx.payment_id
-        ):
+        for transaction in self.filtered(lambda tx: tx.state == "done"):
             # The order's invoice may only exist now (automatic invoicing): pay it
-            # with the wallet payment booked when the wallet was debited.
-            self.env["wallet.transaction"]._reconcile_invoices(
-                transaction.payment_id, transaction.invoice_ids
-            )
+            # with the wallet payment booked when the wallet was debited, or
+            # with the wallet's part of a split.
+            if transaction.provider_code == PROVIDER_CODE:
+                paid_by_wallet = transaction
+            else:
+                paid_by_wallet = transaction.wallet_split_transaction_id
+                paid_by_wallet.invoice_ids = transaction.invoice_ids
+            if paid_by_wallet.state == "done" and paid_by_wallet.payment_id:
+                self.env["wallet.transaction"]._reconcile_invoices(
+                    paid_by_wallet.payment_id, transaction.invoice_ids
+                )
         return result
 
     # ------------------------------------------------------------------
@@ -494,6 +509,10 @@ class PaymentTransaction(models.Model):
         expected = (
             self._wallet_invoice_amounts() if self.invoice_ids else self._wallet_order_amounts()
         )
+        if rest := self._wallet_split_rest():
+            # The wallet's part of a split: what is due less what the other
+            # payment brings and the documents do not show as paid yet.
+            expected = [expected[0] - rest._wallet_amount_to_come()]
         expected = sorted({wallet_currency.round(due) for due in expected})
         if not any(wallet_currency.is_zero(amount - due) for due in expected):
             raise UserError(
@@ -503,6 +522,185 @@ class PaymentTransaction(models.Model):
                     amount=wallet_currency.format(amount),
                     documents=", ".join(documents.mapped("name")),
                     due=_(" or ").join(wallet_currency.format(due) for due in expected),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Split payments: the wallet's part and another payment for the rest
+    # ------------------------------------------------------------------
+
+    def _wallet_split_rest(self):
+        """For the wallet's part of a split, the transaction paying the rest."""
+        self.ensure_one()
+        if self.provider_code != PROVIDER_CODE:
+            return self.browse()
+        return self.search([("wallet_split_transaction_id", "=", self.id)], limit=1)
+
+    def _wallet_amount_to_come(self):
+        """What this transaction pays that its documents do not show as paid
+        yet: an order counts authorised and done transactions, an invoice its
+        reconciled payments."""
+        self.ensure_one()
+        if self.invoice_ids:
+            return 0.0 if self.payment_id else self.amount
+        return 0.0 if self.state in ("authorized", "done") else self.amount
+
+    def _wallet_hold_split(self):
+        """When the transaction paying the rest of a split is created, hold the
+        wallet's part: the document's earlier hold is released, the split is
+        computed again, and the rest must be exactly what this transaction
+        pays (a browser that edited it is refused).  Wire transfer cannot pay
+        the rest: a hold cannot wait days for it."""
+        for transaction in self:
+            document = transaction.invoice_ids or transaction.sale_order_ids
+            if (
+                len(document) != 1
+                or not document.wallet_use_balance
+                or transaction.provider_code == PROVIDER_CODE
+                or transaction.is_wallet_topup
+                or transaction.source_transaction_id
+                or transaction.operation not in ("online_redirect", "online_direct", "online_token")
+            ):
+                continue
+            document._wallet_release_holds()
+            split = document._wallet_split(transaction.partner_id)
+            if not split["use"]:
+                continue
+            if transaction._wallet_is_manual():
+                raise ValidationError(
+                    _("Wire transfer cannot pay the rest of a wallet payment: choose a card.")
+                )
+            if not transaction.currency_id.is_zero(transaction.amount - split["remaining_amount"]):
+                raise ValidationError(
+                    _(
+                        "The amount to pay has changed (%(amount)s are left to pay after the"
+                        " wallet's %(wallet)s): refresh the page.",
+                        amount=split["currency"].format(split["remaining_amount"]),
+                        wallet=split["currency"].format(split["wallet_amount"]),
+                    )
+                )
+            transaction._wallet_hold_part(document, split["wallet_amount"])
+
+    def _wallet_hold_part(self, document, amount):
+        """A wallet transaction for the wallet's part, and its hold."""
+        provider = (
+            self.env["payment.provider"]
+            .sudo()
+            .search(
+                [
+                    *self.env["payment.provider"]._check_company_domain(document.company_id),
+                    ("code", "=", PROVIDER_CODE),
+                ],
+                limit=1,
+            )
+        )
+        part = self.sudo().create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": provider.payment_method_ids[:1].id,
+                "amount": amount,
+                "currency_id": self.currency_id.id,
+                "partner_id": self.partner_id.id,
+                "operation": "online_direct",
+                "landing_route": self.landing_route,
+                "sale_order_ids": [Command.set(self.sale_order_ids.ids)],
+                "invoice_ids": [Command.set(self.invoice_ids.ids)],
+            }
+        )
+        self.wallet_split_transaction_id = part
+        self.env["wallet.transaction"]._debit(
+            part.partner_id,
+            amount,
+            kind="payment",
+            company=part.company_id,
+            pending=True,
+            payment_transaction_id=part.id,
+            sale_order_id=part.sale_order_ids[:1].id,
+            invoice_id=part.invoice_ids[:1].id,
+            description=", ".join(document.mapped("name")),
+        )
+        return part
+
+    def _set_authorized(self, state_message=None, extra_allowed_states=()):
+        transactions = super()._set_authorized(
+            state_message=state_message, extra_allowed_states=extra_allowed_states
+        )
+        transactions._wallet_capture_split()
+        return transactions
+
+    def _set_done(self, state_message=None, extra_allowed_states=()):
+        transactions = super()._set_done(
+            state_message=state_message, extra_allowed_states=extra_allowed_states
+        )
+        transactions._wallet_capture_split()
+        return transactions
+
+    def _set_canceled(self, state_message=None, extra_allowed_states=()):
+        transactions = super()._set_canceled(
+            state_message=state_message, extra_allowed_states=extra_allowed_states
+        )
+        transactions._wallet_release_split()
+        return transactions
+
+    def _set_error(self, state_message, extra_allowed_states=()):
+        transactions = super()._set_error(state_message, extra_allowed_states=extra_allowed_states)
+        transactions._wallet_release_split()
+        return transactions
+
+    def _wallet_capture_split(self):
+        """The rest is authorised or paid: capture the wallet's part in the same
+        database transaction, so the document receives its whole amount at
+        once.  A part released meanwhile (an expired hold, a changed cart) is
+        taken again if the wallet allows; otherwise the document stays
+        unconfirmed with what it received, and Wallet Managers hear of it."""
+        for transaction in self.filtered("wallet_split_transaction_id"):
+            part = transaction.wallet_split_transaction_id
+            if part.state == "done":
+                continue  # captured when the rest was authorised
+            try:
+                with self.env.cr.savepoint():
+                    part = transaction._wallet_take_part(part)
+            except UserError as error:
+                transaction._wallet_release_split()
+                transaction._wallet_warn_managers(
+                    _(
+                        "%(ref)s was paid, but the wallet could not pay its %(amount)s part:"
+                        " %(reason)s",
+                        ref=transaction.reference,
+                        amount=part.currency_id.format(part.amount),
+                        reason=error,
+                    ),
+                    transaction.invoice_ids or transaction.sale_order_ids,
+                )
+
+    def _wallet_take_part(self, part):
+        hold = part._wallet_live_entry("debit")
+        if hold.state != "pending":  # released meanwhile: hold it again, if the wallet allows
+            if part.state == "draft":
+                part._set_canceled()
+            part = self._wallet_hold_part(self.invoice_ids or self.sale_order_ids, part.amount)
+            hold = part._wallet_live_entry("debit")
+        part._wallet_check_debit(hold.amount)  # the documents may have changed meanwhile
+        hold._confirm()
+        part._set_done()
+        # Its order or invoice is post-processed with the rest's transaction.
+        part.is_post_processed = True
+        return part
+
+    def _wallet_release_split(self):
+        """The rest will not be paid (failed, cancelled, abandoned, replaced):
+        the wallet's part is released."""
+        for transaction in self.filtered("wallet_split_transaction_id"):
+            part = transaction.wallet_split_transaction_id
+            if part.state != "draft":
+                continue
+            hold = part._wallet_live_entry("debit")
+            if hold.state == "pending":
+                hold._cancel()
+            part._set_canceled(
+                _(
+                    "The payment of the rest (%(ref)s) did not go through.",
+                    ref=transaction.reference,
                 )
             )
 
@@ -531,17 +729,13 @@ class PaymentTransaction(models.Model):
             raise UserError(_("The wallet pays one order at a time."))
         if order.state == "cancel":
             raise UserError(_("Order %(order)s is cancelled.", order=order.name))
-        paid = sum(
-            tx.amount
-            for tx in order.transaction_ids
-            if tx != self and tx.state in ("authorized", "done") and tx.operation != "refund"
-        )
         currency = order.currency_id
-        due = currency.round(order.amount_total - paid)
+        due = currency.round(order._wallet_amount_due())
         if currency.compare_amounts(due, 0.0) <= 0:
             raise UserError(_("Order %(order)s is already paid.", order=order.name))
         amounts = [due]
         if order.state in ("draft", "sent") and order.require_payment:
+            paid = order.amount_total - due
             prepayment = currency.round(order._get_prepayment_required_amount() - paid)
             if currency.compare_amounts(prepayment, 0.0) > 0:
                 amounts.append(prepayment)

@@ -8,7 +8,23 @@ from ..const import PROVIDER_CODE
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "wallet.split.mixin"]
+
+    def _wallet_amount_due(self):
+        paid = sum(
+            tx.amount
+            for tx in self.sudo().transaction_ids
+            if tx.state in ("authorized", "done") and tx.operation != "refund"
+        )
+        return self.amount_total - paid
+
+    def _cart_update(self, *args, **kwargs):
+        """A changed cart releases the wallet part held for it: the split is
+        computed again with the new total."""
+        result = super()._cart_update(*args, **kwargs)
+        self._wallet_release_holds()
+        return result
 
     def _action_cancel(self):
         """A cancelled order gives back what it was paid: its wallet payments

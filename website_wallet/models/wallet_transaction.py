@@ -7,7 +7,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 
-from ..const import TOPUP_DRAFT_EXPIRY
+from ..const import SPLIT_HOLD_EXPIRY, TOPUP_DRAFT_EXPIRY
 
 # Once an entry is done or cancelled none of these may change; on a pending
 # entry only the move to done/cancel and the links of its posting may.
@@ -454,21 +454,31 @@ class WalletTransaction(models.Model):
         ) | {"context": {"default_reversed_entry_id": self.id}}
 
     @api.model
-    def _cron_expire_abandoned_topups(self):
-        """Cancel the pending entries of card top-ups whose payment was abandoned
-        (still a draft after ``TOPUP_DRAFT_EXPIRY``), so that they no longer
-        count as pending.  The payment transaction is left as it is: should it
-        succeed after all, its notification credits the wallet."""
-        deadline = fields.Datetime.now() - TOPUP_DRAFT_EXPIRY
-        abandoned = self.sudo().search(
+    def _cron_expire_abandoned(self):
+        """Money waiting on a payment the shopper abandoned stops being tied up.
+
+        A card top-up still a draft after ``TOPUP_DRAFT_EXPIRY`` no longer
+        counts as pending; the wallet's part of a split whose other payment is
+        still a draft after ``SPLIT_HOLD_EXPIRY`` is released.  The payment
+        transactions are left as they are: should one succeed after all, its
+        notification credits the wallet, or takes the wallet's part again.
+        """
+        now = fields.Datetime.now()
+        self.sudo().search(
             [
                 ("state", "=", "pending"),
                 ("kind", "=", "topup"),
                 ("payment_transaction_id.state", "=", "draft"),
-                ("payment_transaction_id.create_date", "<", deadline),
+                ("payment_transaction_id.create_date", "<", now - TOPUP_DRAFT_EXPIRY),
             ]
-        )
-        abandoned._cancel()
+        )._cancel()
+        self.env["payment.transaction"].sudo().search(
+            [
+                ("state", "=", "draft"),
+                ("wallet_split_transaction_id.state", "=", "draft"),
+                ("create_date", "<", now - SPLIT_HOLD_EXPIRY),
+            ]
+        )._wallet_release_split()
 
     # ------------------------------------------------------------------
     # Accounting: every done entry is booked on the Customer Wallet account

@@ -300,12 +300,12 @@ class TestTopupCreditsWhatWasReceived(TopupFlowMixin, WalletHttpCommon):
     def test_an_abandoned_card_topup_expires_and_a_late_success_still_credits(self):
         tx = self.transaction(self.start_topup(self.demo, 25.0))
         self.assertEqual(self.customer.wallet_pending, 25.0)
-        self.Ledger._cron_expire_abandoned_topups()
+        self.Ledger._cron_expire_abandoned()
         self.assertEqual(tx.wallet_transaction_ids.state, "pending", "not yet expired")
         with patch.object(
             fields.Datetime, "now", lambda: tx.create_date + timedelta(days=1, minutes=1)
         ):
-            self.Ledger._cron_expire_abandoned_topups()
+            self.Ledger._cron_expire_abandoned()
         self.assertEqual(tx.wallet_transaction_ids.state, "cancel")
         self.assertEqual(self.customer.wallet_pending, 0.0)
         self.assertEqual(tx.state, "draft", "the payment itself may still succeed")

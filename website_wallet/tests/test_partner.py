@@ -21,10 +21,11 @@ class TestPartner(WalletCommon):
 
     def test_balance_reads_cost_a_fixed_number_of_queries(self):
         """Neither the history length nor the number of partners changes the cost."""
-        partners = self.env["res.partner"].create([{"name": f"Bulk {i}"} for i in range(20)])
-        for count, partner in enumerate(partners, start=1):
-            for _ in range(count):
-                self.topup(1.0, partner=partner)
+        partners = self.env["res.partner"].create([{"name": f"Bulk {i}"} for i in range(12)])
+        for partner in partners:
+            self.topup(1.0, partner=partner)
+        for _ in range(19):
+            self.topup(1.0, partner=partners[-1])
         self.topup(1.0)
 
         def queries_to_read(records):
@@ -36,6 +37,6 @@ class TestPartner(WalletCommon):
         queries_to_read(partners)  # warm the caches of access rights and rules
         one = queries_to_read(self.customer)
         self.assertEqual(queries_to_read(partners[-1]), one, "20 entries cost what 1 costs")
-        self.assertEqual(queries_to_read(partners), one, "20 partners cost what 1 costs")
+        self.assertEqual(queries_to_read(partners), one, "12 partners cost what 1 costs")
         self.assertLessEqual(one, 5)
         self.assertEqual(partners[-1].wallet_balance, 20.0)

@@ -43,6 +43,41 @@ function payWithWallet() {
     ];
 }
 
+function payByDemoCard() {
+    return [
+        {
+            content: "Choose the demo provider",
+            trigger: "input[name='o_payment_radio'][data-payment-method-code='demo']",
+            run: "click",
+        },
+        {
+            content: "Card number",
+            trigger: "input[name='customer_input']",
+            run: "edit 4242424242424242",
+        },
+    ];
+}
+
+function useWalletBalance(wallet, rest) {
+    return [
+        {
+            content: "Use the wallet balance for part of the payment",
+            trigger: `.o_wallet_split:contains(${wallet}):contains(${rest}) input.o_wallet_split_toggle:not(:checked)`,
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The form now pays the rest, without the wallet nor wire transfer",
+            trigger: `.o_wallet_split input.o_wallet_split_toggle:checked`,
+        },
+        {
+            content: "Neither the wallet nor wire transfer is offered for the rest",
+            trigger:
+                "#o_payment_form:not(:has([data-payment-method-code='wallet'])):not(:has([data-payment-method-code='wire_transfer']))",
+        },
+    ];
+}
+
 function orderConfirmed() {
     return {
         content: "The order is confirmed",
@@ -102,6 +137,64 @@ registry.category("web_tour.tours").add("website_wallet_invoice", {
         },
         {
             content: "Pay",
+            trigger: "#pay_with button[name='o_payment_submit_button']:not(:disabled)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The invoice shows Paid",
+            trigger: ".badge:contains(Paid)",
+            timeout: 30000,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("website_wallet_split_checkout", {
+    url: "/shop",
+    steps: () => [
+        ...buy("Wallet Console"),
+        ...checkout(),
+        ...useWalletBalance("242.50", "507.50"),
+        ...payByDemoCard(),
+        {
+            content: "Pay the rest",
+            trigger: "button[name='o_payment_submit_button']:not(:disabled)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        orderConfirmed(),
+    ],
+});
+
+registry.category("web_tour.tours").add("website_wallet_split_invoice", {
+    steps: () => [
+        {
+            content: "Pay Now",
+            trigger: "a[data-bs-target='#pay_with']:contains(Pay Now)",
+            run: "click",
+        },
+        {
+            content: "Use the wallet balance for part of the invoice",
+            trigger: "#pay_with .o_wallet_split:contains(30.00):contains(70.00) input.o_wallet_split_toggle:not(:checked)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The dialog opens again, for the rest",
+            trigger: "#pay_with .o_wallet_split input.o_wallet_split_toggle:checked",
+        },
+        {
+            content: "Choose the demo provider",
+            trigger: "#pay_with input[name='o_payment_radio'][data-payment-method-code='demo']",
+            run: "click",
+        },
+        {
+            content: "Card number",
+            trigger: "#pay_with input[name='customer_input']",
+            run: "edit 4242424242424242",
+        },
+        {
+            content: "Pay the rest",
             trigger: "#pay_with button[name='o_payment_submit_button']:not(:disabled)",
             run: "click",
             expectUnloadPage: true,

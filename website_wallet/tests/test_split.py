@@ -1,0 +1,320 @@
+"""Partial payment (issue 11): the wallet's balance and another payment method
+for the rest, through the toggle routes, the standard payment form and its
+transaction routes.  After each, the ledger, the aggregate and the books agree."""
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import JsonRpcException, tagged
+from odoo.tools import mute_logger
+
+from .common import PayRouteMixin, WalletHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_provider()
+        cls.demo = cls.env.ref("payment.payment_provider_demo")
+        cls.demo.write({"state": "test", "is_published": True})
+        cls.transfer = cls.env.ref("payment.payment_provider_transfer")
+        cls.transfer.write(
+            {"state": "enabled", "is_published": True, "journal_id": cls.bank_journal.id}
+        )
+        cls.console = cls.make_product("Split Console", 750.0)
+        cls.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("wallet_portal", "wallet_portal")
+
+    def cart(self, product=None, quantity=1):
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json",
+            {"product_id": (product or self.console).id, "add_qty": quantity},
+        )
+        return self.env["sale.order"].search(
+            [("partner_id", "=", self.contact.id), ("state", "=", "draft")], limit=1
+        )
+
+    def use_wallet(self, use=True):
+        return self.make_jsonrpc_request("/shop/payment/wallet", {"use": use})
+
+    def pay_rest(self, order, amount, provider=None):
+        """What the payment form does with the split on: the order's route."""
+        return self.order_transaction(order, amount, provider=provider or self.demo)
+
+    def simulate(self, tx, state):
+        self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            {"reference": tx.reference, "payment_details": "4242", "simulated_state": state},
+        )
+
+    def held(self):
+        return self.customer.wallet_held
+
+    def test_the_seed_numbers_as_a_split(self):
+        """242.50 from the wallet and 507.50 by card: a confirmed order, a wallet at
+        0.00, and an invoice paid by two payments."""
+        self.topup(242.50)
+        order = self.cart()
+        self.assertEqual(
+            self.use_wallet(),
+            {"use": True, "wallet_amount": 242.50, "remaining_amount": 507.50},
+        )
+        page = self.url_open("/shop/payment").text
+        self.assertIn("o_wallet_split_toggle", page)
+        self.assertRegex(page, r'o_wallet_split_toggle"[^>]*checked')
+        self.assertIn('data-amount="507.5"', page)
+        self.assertIn(f'data-transaction-route="/my/orders/{order.id}/transaction', page)
+        self.assertNotIn(f'data-provider-id="{self.wallet_provider.id}"', page)
+        self.assertNotIn(f'data-provider-id="{self.transfer.id}"', page)
+        self.assertIn("o_wallet_split_note", page)
+
+        card = self.pay_rest(order, 507.50)
+        part = card.wallet_split_transaction_id
+        self.assertEqual((part.provider_code, part.state, part.amount), ("wallet", "draft", 242.5))
+        self.assertEqual((self.customer.wallet_balance, self.held()), (0.0, 242.50))
+        self.assertFalse(part.payment_id, "a hold books nothing")
+        self.assertBooksAgree()
+
+        self.simulate(card, "done")
+        status = self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual(status["state"], "done")
+        self.assertEqual((card.state, part.state), ("done", "done"))
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.amount_paid, 750.0)
+        self.assertEqual((self.customer.wallet_balance, self.held()), (0.0, 0.0))
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        paid_by = invoice._get_reconciled_payments()
+        self.assertEqual(
+            sorted(paid_by.mapped("journal_id.id")),
+            sorted((self.company.wallet_journal_id | self.demo.journal_id).ids),
+        )
+        self.assertBooksAgree()
+
+    def test_a_card_failure_releases_the_hold(self):
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        card = self.pay_rest(order, 507.50)
+        self.simulate(card, "error")
+        self.assertEqual(card.wallet_split_transaction_id.state, "cancel")
+        self.assertEqual((self.customer.wallet_balance, self.held()), (242.50, 0.0))
+        self.assertEqual(order.state, "draft")
+        self.assertBooksAgree()
+
+    def test_an_abandoned_rest_is_released_by_the_cron_and_a_late_success_still_pays(self):
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        card = self.pay_rest(order, 507.50)
+        self.Ledger._cron_expire_abandoned()
+        self.assertEqual(self.held(), 242.50, "not abandoned yet")
+        later = card.create_date + timedelta(hours=1, minutes=1)
+        with patch.object(fields.Datetime, "now", lambda: later):
+            self.Ledger._cron_expire_abandoned()
+        self.assertEqual((self.customer.wallet_balance, self.held()), (242.50, 0.0))
+        self.simulate(card, "done")  # the shopper came back and paid after all
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.amount_paid, 750.0)
+        self.assertEqual(self.customer.wallet_balance, 0.0)
+        self.assertBooksAgree()
+
+    def test_a_late_success_the_wallet_can_no_longer_pay_is_flagged_not_lost(self):
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        card = self.pay_rest(order, 507.50)
+        card._wallet_release_split()
+        self.Ledger._debit(self.customer, 100.0, description="Spent meanwhile")
+        self.simulate(card, "done")
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual(card.state, "done")
+        self.assertEqual(order.state, "draft", "not confirmed at half its price")
+        self.assertEqual(order.amount_paid, 507.50)
+        self.assertEqual(self.customer.wallet_balance, 142.50)
+        self.assertTrue(order.activity_ids.filtered(lambda a: card.reference in a.summary))
+        self.assertBooksAgree()
+
+    def test_a_changed_cart_releases_the_hold_and_the_split_is_computed_again(self):
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        old_card = self.pay_rest(order, 507.50)
+        self.assertEqual(self.held(), 242.50)
+        self.cart(quantity=1)  # a second console: 1,500.00
+        self.assertEqual(self.held(), 0.0)
+        self.assertEqual(old_card.wallet_split_transaction_id.state, "cancel")
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.pay_rest(order, 507.50)  # the old remainder
+        card = self.pay_rest(order, 1257.50)
+        self.assertEqual(self.held(), 242.50)
+        self.simulate(card, "done")
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual((order.state, order.amount_paid), ("sale", 1500.0))
+        self.assertBooksAgree()
+
+    def test_two_tabs_hold_once_and_the_last_attempt_pays(self):
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        first = self.pay_rest(order, 507.50)
+        second = self.pay_rest(order, 507.50)
+        self.assertEqual(first.wallet_split_transaction_id.state, "cancel")
+        self.assertEqual(self.held(), 242.50, "one hold per document")
+        self.simulate(second, "done")
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual((order.state, order.amount_paid), ("sale", 750.0))
+        self.simulate(first, "cancel")
+        self.assertEqual(order.amount_paid, 750.0)
+        self.assertEqual(self.customer.wallet_balance, 0.0)
+        self.assertBooksAgree()
+
+    def test_tampering_is_refused_and_holds_nothing(self):
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        for provider, amount in ((self.demo, 750.0), (self.demo, 100.0), (self.transfer, 507.50)):
+            with (
+                self.subTest(provider=provider.code, amount=amount),
+                self.assertRaises(JsonRpcException),
+                mute_logger("odoo.http"),
+            ):
+                self.pay_rest(order, amount, provider=provider)
+        self.assertEqual(self.held(), 0.0)
+        self.assertFalse(order.transaction_ids)
+        self.logout()
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.use_wallet()
+        self.assertBooksAgree()
+
+    def test_the_toggle_is_off_by_default_and_can_be_switched_off(self):
+        self.topup(242.50)
+        order = self.cart()
+        page = self.url_open("/shop/payment").text
+        self.assertIn("o_wallet_split_toggle", page)
+        self.assertNotRegex(page, r'o_wallet_split_toggle"[^>]*checked')
+        self.assertIn('data-amount="750.0"', page)
+        self.use_wallet()
+        self.assertTrue(order.wallet_use_balance)
+        self.assertEqual(self.use_wallet(False)["use"], False)
+        self.assertIn('data-amount="750.0"', self.url_open("/shop/payment").text)
+
+    def test_no_toggle_when_the_wallet_covers_the_total_or_is_empty(self):
+        self.cart()
+        self.assertNotIn("o_wallet_split_toggle", self.url_open("/shop/payment").text)
+        self.assertEqual(self.use_wallet()["use"], False, "an empty wallet has no part")
+        self.topup(800.0)
+        page = self.url_open("/shop/payment").text
+        self.assertNotIn("o_wallet_split_toggle", page)
+        self.assertIn(f'data-provider-id="{self.wallet_provider.id}"', page)
+
+    def test_the_payment_step_costs_few_queries_with_the_toggle_off(self):
+        """The wallet adds at most 3 queries to /shop/payment (toggle off), compared
+        with the same page on a website where the wallet is turned off."""
+        self.topup(242.50)
+        self.cart()
+        website = self.env["website"].get_current_website()
+
+        def queries():
+            self.url_open("/shop/payment")  # warm the caches
+            before = self.cr.sql_log_count
+            self.url_open("/shop/payment")
+            return self.cr.sql_log_count - before
+
+        with_wallet = queries()
+        website.wallet_enabled = False
+        without_wallet = queries()
+        self.assertLessEqual(with_wallet - without_wallet, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestSplitInvoice(PayRouteMixin, WalletHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_provider()
+        cls.demo = cls.env.ref("payment.payment_provider_demo")
+        cls.demo.write({"state": "test", "is_published": True})
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("wallet_portal", "wallet_portal")
+
+    def use_wallet(self, invoice, use=True, access_token=None):
+        return self.make_jsonrpc_request(
+            f"/my/invoices/{invoice.id}/wallet",
+            {"use": use, "access_token": access_token or invoice._portal_ensure_token()},
+        )
+
+    def test_an_invoice_paid_from_the_wallet_and_by_card(self):
+        self.topup(30.0)
+        invoice = self.make_invoice(100.0)
+        self.assertEqual(
+            self.use_wallet(invoice),
+            {"use": True, "wallet_amount": 30.0, "remaining_amount": 70.0},
+        )
+        page = self.url_open(invoice.get_portal_url()).text
+        self.assertRegex(page, r'o_wallet_split_toggle"[^>]*checked')
+        self.assertIn('data-amount="70.0"', page)
+        card = self.invoice_transaction(invoice, 70.0, provider=self.demo)
+        self.assertEqual(self.customer.wallet_held, 30.0)
+        self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            {"reference": card.reference, "payment_details": "4242", "simulated_state": "done"},
+        )
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(len(invoice._get_reconciled_payments()), 2)
+        self.assertEqual((self.customer.wallet_balance, self.customer.wallet_held), (0.0, 0.0))
+        self.assertBooksAgree()
+
+    @mute_logger("odoo.http")
+    def test_the_route_is_the_owners_only(self):
+        self.topup(30.0, partner=self.other_customer)
+        theirs = self.make_invoice(100.0, partner=self.other_customer)
+        for token in (theirs._portal_ensure_token(), "forged"):
+            with self.subTest(token=token), self.assertRaises(JsonRpcException):
+                self.use_wallet(theirs, access_token=token)
+        self.assertFalse(theirs.wallet_use_balance)
+        self.logout()
+        mine = self.make_invoice(100.0)
+        with self.assertRaises(JsonRpcException):
+            self.use_wallet(mine)
+        self.assertFalse(mine.wallet_use_balance)
+
+
+@tagged("post_install", "-at_install")
+class TestSplitTours(WalletHttpCommon):
+    """The toggle in Chromium, at checkout and on an invoice."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("payment.payment_provider_demo").write({"state": "test", "is_published": True})
+        cls.make_product("Wallet Console", 750.0)
+        cls.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)
+
+    def test_checkout_pays_the_rest_by_card(self):
+        self.topup(242.50)
+        self.start_tour("/shop", "website_wallet_split_checkout", login="wallet_portal")
+        order = self.env["sale.order"].search([("partner_id", "=", self.contact.id)], limit=1)
+        self.assertEqual((order.state, order.amount_paid), ("sale", 750.0))
+        self.assertEqual(self.customer.wallet_balance, 0.0)
+        self.assertBooksAgree()
+
+    def test_invoice_pays_the_rest_by_card(self):
+        self.topup(30.0)
+        invoice = self.make_invoice(100.0)
+        url = invoice.get_portal_url()
+        self.start_tour(url, "website_wallet_split_invoice", login="wallet_portal")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.customer.wallet_balance, 0.0)
+        self.assertBooksAgree()
