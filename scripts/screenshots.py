@@ -118,6 +118,10 @@ def shopper_screens(page, invoice_url):
     page.goto(f"{URL}/shop/checkout?try_skip_step=true")
     page.wait_for_selector(".o_wallet_shortfall")
     shot(page, "checkout_insufficient")
+    page.click("input.o_wallet_split_toggle")
+    page.wait_for_selector("input.o_wallet_split_toggle:checked")
+    choose(page, "demo")
+    shot(page, "checkout_split")
 
     # From the invoice list, as a shopper does: its links carry the access token
     # that the payment form needs.

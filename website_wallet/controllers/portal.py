@@ -62,6 +62,7 @@ class WalletPortal(PaymentPortal):
             "currency": request.env.company.currency_id,
             "balance": partner.wallet_balance,
             "pending": partner.wallet_pending,
+            "held": partner.wallet_held,
             **values,
         }
 

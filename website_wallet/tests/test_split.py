@@ -80,6 +80,9 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
         self.assertEqual((self.customer.wallet_balance, self.held()), (0.0, 242.50))
         self.assertFalse(part.payment_id, "a hold books nothing")
         self.assertBooksAgree()
+        my_wallet = self.url_open("/my/wallet").text
+        self.assertIn("o_wallet_held", my_wallet)
+        self.assertIn("242.50", my_wallet)
 
         self.simulate(card, "done")
         status = self.make_jsonrpc_request("/payment/status/poll")
