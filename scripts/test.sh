@@ -36,7 +36,11 @@ export WALLET_UNINSTALL_DB="${DB}_uninstall"
 # The served checks run the run command on their own copy of the fresh test
 # database, never on the user's demo database.
 say "copying it for the served checks: '$SERVED_DB'"
-"$PY" "$ODOO_SRC/setup/odoo" db -c "$ODOO_CONFIG" duplicate "$DB" "$SERVED_DB" >/dev/null
+if ! "$PY" "$ODOO_SRC/setup/odoo" db -c "$ODOO_CONFIG" duplicate "$DB" "$SERVED_DB" \
+    > "$STATE/odoo-db-duplicate.out" 2>&1; then
+    cat "$STATE/odoo-db-duplicate.out" >&2
+    die "copying the test database failed"
+fi
 mark_db_current "$SERVED_DB"
 export WALLET_SERVED_DB="$SERVED_DB"
 
