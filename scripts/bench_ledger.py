@@ -1,18 +1,26 @@
-"""Wallet ledger benchmark: balance read and debit cost versus history length.
+"""Wallet ledger benchmark, in one Odoo process (the first half of make bench).
 
-Run inside `odoo shell` (scripts/bench.sh does it).  For each history size a
-new customer gets that many done entries by bulk SQL, then the script measures
-the SQL queries and the median time of reading `wallet_balance` and of one
-debit (posted to the books).  Everything is rolled back at the end.
+Run inside `odoo shell` (scripts/bench.sh does it, setting WALLET_BENCH_SIZES
+and WALLET_BENCH_RUNS).  Each figure is measured next to its anchor in the same
+process and the same database, as a median over RUNS runs, each rolled back:
+
+- reading a balance and a history page, with a long history against a short one
+  (they must cost the same: O(1) in the length of the history);
+- one wallet debit with its posting, against core Odoo creating and posting an
+  inbound `account.payment` (what every online payment costs), and against the
+  physical floor, a bare SQL UPDATE of the wallet row.
+
+Prints rows of the table that bench.sh heads: figure | wallet | anchor | ratio.
 """
 
+import os
 import statistics
 import time
 
 from odoo.tools import SQL
 
-SIZES = (100, 10_000, 1_000_000)
-RUNS = 15
+SIZES = tuple(int(size) for size in os.environ.get("WALLET_BENCH_SIZES", "100,1000000").split(","))
+RUNS = int(os.environ.get("WALLET_BENCH_RUNS", "15"))
 
 
 def bulk_history(env, partner, size):
@@ -41,9 +49,9 @@ def bulk_history(env, partner, size):
 
 
 def measure(env, action):
-    """Median seconds and query count of `action`, each run rolled back."""
-    timings, queries = [], []
-    for _ in range(RUNS + 1):  # the first run warms caches and is dropped
+    """Median seconds and the query counts of `action`, each run rolled back."""
+    timings, queries = [], set()
+    for run in range(RUNS + 1):  # the first run warms caches and is dropped
         env.invalidate_all()
         with env.cr.savepoint(flush=False) as savepoint:
             before, start = env.cr.sql_log_count, time.perf_counter()
@@ -51,41 +59,95 @@ def measure(env, action):
             env.flush_all()
             elapsed, count = time.perf_counter() - start, env.cr.sql_log_count - before
             savepoint.rollback()
-        timings.append(elapsed)
-        queries.append(count)
-    return statistics.median(timings[1:]), set(queries[1:])
+        if run:
+            timings.append(elapsed)
+            queries.add(count)
+    return statistics.median(timings), "/".join(map(str, sorted(queries)))
+
+
+def row(figure, wallet, anchor, unit="ms"):
+    """One line of the table: the wallet's figure, its anchor and their ratio."""
+    (value, queries), (anchor_value, anchor_queries) = wallet, anchor
+    print(
+        f"ROW|{figure}|{value * 1000:.2f} {unit} ({queries} q)"
+        f"|{anchor_value * 1000:.2f} {unit} ({anchor_queries} q)|x{value / anchor_value:.2f}"
+    )
+
+
+def history_page(env, partner, page):
+    """What the history route reads for a page: its entries and the running
+    balance at its top."""
+    ledger = env["wallet.transaction"]
+    domain = [("partner_id", "=", partner.id), ("company_id", "=", env.company.id)]
+    offset = (page - 1) * 10
+    entries = ledger.search(domain, limit=10, offset=offset)
+    top = partner.wallet_balance - ledger._signed_sum_of_newest(domain, offset)
+    return entries._portal_rows(top)
 
 
 def main(env):
     env.company._wallet_setup_accounting()
-    ledger = env["wallet.transaction"]
-    rows = []
+    ledger = env["wallet.transaction"].sudo()
+    bank = env["account.journal"].search(
+        [
+            ("type", "=", "bank"),
+            ("company_id", "=", env.company.id),
+            ("id", "!=", env.company.wallet_journal_id.id),
+        ],
+        limit=1,
+    )
+    customers = {}
     for size in (10, *SIZES):  # the first, small size warms the registry caches
         partner = env["res.partner"].create({"name": f"Bench customer {size}"})
-        started = time.perf_counter()
         bulk_history(env, partner, size)
-        setup = time.perf_counter() - started
-        read_time, read_queries = measure(env, lambda p=partner: p.wallet_balance)
-        debit_time, debit_queries = measure(
-            env, lambda p=partner: ledger._debit(p, 0.01, description="bench")
-        )
-        env.invalidate_all()
-        assert partner.wallet_balance == size, partner.wallet_balance
-        if size in SIZES:
-            rows.append((size, setup, read_queries, read_time, debit_queries, debit_time))
-    print(
-        f"{'history':>10} | {'setup s':>8} | {'read queries':>12} | {'read median':>11}"
-        f" | {'debit queries':>13} | {'debit median':>12}"
+        customers[size] = partner
+    short, long_ = customers[SIZES[0]], customers[SIZES[-1]]
+    measure(env, lambda: ledger._debit(customers[10], 0.01, description="warm up"))
+
+    row(
+        f"balance read, {SIZES[-1]:,} entries vs {SIZES[0]:,}",
+        measure(env, lambda: long_.wallet_balance),
+        measure(env, lambda: short.wallet_balance),
     )
-    for size, setup, rq, rt, dq, dt in rows:
-        print(
-            f"{size:>10,} | {setup:>8.2f} | {'/'.join(map(str, sorted(rq))):>12} |"
-            f" {rt * 1000:>8.3f} ms | {'/'.join(map(str, sorted(dq))):>13} | {dt * 1000:>9.2f} ms"
+    row(
+        f"history page 2, {SIZES[-1]:,} entries vs {SIZES[0]:,}",
+        measure(env, lambda: history_page(env, long_, 2)),
+        measure(env, lambda: history_page(env, short, 2)),
+    )
+    row(
+        f"debit, {SIZES[-1]:,} entries vs {SIZES[0]:,}",
+        measure(env, lambda: ledger._debit(long_, 0.01, description="bench")),
+        measure(env, lambda: ledger._debit(short, 0.01, description="bench")),
+    )
+
+    def core_payment():
+        payment = (
+            env["account.payment"]
+            .sudo()
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": short.id,
+                    "amount": 0.01,
+                    "journal_id": bank.id,
+                }
+            )
         )
-    small, large = rows[0], rows[-1]
-    print(
-        f"time at {large[0]:,} / time at {small[0]:,}: read x{large[3] / small[3]:.2f},"
-        f" debit x{large[5] / small[5]:.2f}"
+        payment.action_post()
+
+    debit = measure(env, lambda: ledger._debit(short, 0.01, description="bench"))
+    row("debit with its posting vs core payment create+post", debit, measure(env, core_payment))
+    wallet_id = env["wallet.balance"]._lock(short, env.company).id
+    row(
+        "debit with its posting vs bare SQL UPDATE of the wallet row",
+        debit,
+        measure(
+            env,
+            lambda: env.cr.execute(
+                SQL("UPDATE wallet_balance SET balance = balance - 0.01 WHERE id = %s", wallet_id)
+            ),
+        ),
     )
     env.cr.rollback()
 

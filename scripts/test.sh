@@ -56,4 +56,9 @@ set +e
     --odoo-log-level=warn "$@" website_wallet/tests tests_served
 status=$?
 set -e
+if [ "$status" -eq 0 ] && [ "$#" -eq 0 ]; then
+    # make bench, small: every figure is measured, on the served checks' copy.
+    say "benchmark smoke run"
+    WALLET_BENCH_DB="$SERVED_DB" "$ROOT/scripts/bench.sh" --smoke || status=$?
+fi
 exit "$status"

@@ -10,5 +10,6 @@ from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import wallet_balance
+from . import wallet_notification
 from . import wallet_transaction
 from . import website

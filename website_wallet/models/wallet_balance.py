@@ -53,32 +53,46 @@ class WalletBalance(models.Model):
 
     def _lock(self, partner, company):
         """Return the wallet of ``partner`` in ``company``, created if needed and
-        locked (``FOR UPDATE``) until the end of the database transaction."""
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO wallet_balance (partner_id, company_id, balance, pending, held,
-                                            create_uid, create_date, write_uid, write_date)
-                VALUES (%(partner)s, %(company)s, 0, 0, 0, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                        %(uid)s, NOW() AT TIME ZONE 'UTC')
-                ON CONFLICT (partner_id, company_id) DO NOTHING
-                """,
-                partner=partner.id,
-                company=company.id,
-                uid=self.env.uid,
-            )
+        locked (``FOR NO KEY UPDATE``) until the end of the database transaction.
+
+        The row is read as it is locked, and put in the cache: the ledger's
+        checks need no other query."""
+        select = SQL(
+            "SELECT id, balance, pending, held FROM wallet_balance"
+            " WHERE partner_id = %s AND company_id = %s FOR NO KEY UPDATE",
+            partner.id,
+            company.id,
         )
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM wallet_balance"
-                " WHERE partner_id = %s AND company_id = %s FOR NO KEY UPDATE",
-                partner.id,
-                company.id,
+        self.env.cr.execute(select)
+        row = self.env.cr.fetchone()
+        if not row:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO wallet_balance (partner_id, company_id, balance, pending, held,
+                                                create_uid, create_date, write_uid, write_date)
+                    VALUES (%(partner)s, %(company)s, 0, 0, 0, %(uid)s,
+                            NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC')
+                    ON CONFLICT (partner_id, company_id) DO NOTHING
+                    """,
+                    partner=partner.id,
+                    company=company.id,
+                    uid=self.env.uid,
+                )
             )
-        )
-        wallet = self.sudo().browse(self.env.cr.fetchone()[0])
-        wallet.invalidate_recordset(["balance", "pending", "held"])
+            self.env.cr.execute(select)
+            row = self.env.cr.fetchone()
+        wallet = self.sudo().browse(row[0])
+        wallet._cache_values({"partner_id": partner.id, "company_id": company.id})
+        wallet._cache_amounts(row[1:])
         return wallet
+
+    def _cache_amounts(self, amounts):
+        self._cache_values(dict(zip(("balance", "pending", "held"), amounts, strict=True)))
+
+    def _cache_values(self, values):
+        for name, value in values.items():
+            self.env.cache.update(self, self._fields[name], [value])
 
     def _available(self):
         return self.currency_id.round(self.balance - self.held)
@@ -97,15 +111,27 @@ class WalletBalance(models.Model):
             )
 
     def _add(self, balance=0.0, pending=0.0, held=0.0):
-        """Move the aggregate by the given deltas; the caller holds the lock."""
+        """Move the aggregate by the given deltas; the caller holds the lock.
+        The database refuses a negative balance, pending or available amount."""
         self.ensure_one()
-        self.sudo().write(
-            {
-                "balance": self.currency_id.round(self.balance + balance),
-                "pending": self.currency_id.round(self.pending + pending),
-                "held": self.currency_id.round(self.held + held),
-            }
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE wallet_balance
+                   SET balance = balance + %(balance)s, pending = pending + %(pending)s,
+                       held = held + %(held)s, write_uid = %(uid)s,
+                       write_date = NOW() AT TIME ZONE 'UTC'
+                 WHERE id = %(id)s
+             RETURNING balance, pending, held
+                """,
+                balance=balance,
+                pending=pending,
+                held=held,
+                uid=self.env.uid,
+                id=self.id,
+            )
         )
+        self._cache_amounts(self.env.cr.fetchone())
         # The partner fields read this row without a stored dependency.
         self.env["res.partner"].invalidate_model(
             ["wallet_balance", "wallet_pending", "wallet_held"]

@@ -75,8 +75,8 @@ class WalletTransaction(models.Model):
         index=True,
     )
     description = fields.Char(readonly=True)
-    credit = fields.Monetary(compute="_compute_credit_debit", store=True)
-    debit = fields.Monetary(compute="_compute_credit_debit", store=True)
+    credit = fields.Monetary(compute="_compute_credit_debit", store=True, precompute=True)
+    debit = fields.Monetary(compute="_compute_credit_debit", store=True, precompute=True)
     payment_transaction_id = fields.Many2one(
         "payment.transaction", readonly=True, index="btree_not_null", ondelete="restrict"
     )
@@ -184,7 +184,7 @@ class WalletTransaction(models.Model):
         entry = self._create_entry(wallet, amount, "credit", kind, pending, journal, links)
         wallet._add(**{"pending" if pending else "balance": amount})
         if not pending:
-            entry._notify_customer()
+            entry._notify_customer(wallet)
         return entry
 
     @api.model
@@ -216,7 +216,7 @@ class WalletTransaction(models.Model):
             wallet._add(held=amount)
         else:
             wallet._add(balance=-amount)
-            entry._notify_customer()
+            entry._notify_customer(wallet)
         return entry
 
     def _confirm(self, journal=None):
@@ -231,7 +231,7 @@ class WalletTransaction(models.Model):
             else:
                 wallet._add(balance=-entry.amount, held=-entry.amount)
             entry._close_activities()
-            entry._notify_customer()
+            entry._notify_customer(wallet)
         return True
 
     def _cancel(self, notify=True):
@@ -251,7 +251,7 @@ class WalletTransaction(models.Model):
                 wallet._add(held=-entry.amount)
             entry._close_activities()
             if notify:
-                entry._notify_customer()
+                entry._notify_customer(wallet)
         return True
 
     def _reverse(self, reason):
@@ -673,8 +673,10 @@ class WalletTransaction(models.Model):
     # Notifications
     # ------------------------------------------------------------------
 
-    def _notify_customer(self):
-        """Queue the one email that tells the customer what just happened.
+    def _notify_customer(self, wallet):
+        """Queue the one email that tells the customer what just happened; it is
+        rendered and sent after the commit (``wallet.notification``), and
+        states what ``wallet`` (locked, so exact) has available now.
 
         Called by the ledger on each change, and never when a replayed
         notification finds the entry already made, so no event mails twice.
@@ -694,13 +696,15 @@ class WalletTransaction(models.Model):
             template = "mail_template_wallet_payment"
         else:
             template = "mail_template_wallet_credited"
-        self.env.ref(f"website_wallet.{template}").sudo().send_mail(self.id)
+        self.env["wallet.notification"]._enqueue(
+            self, self.env.ref(f"website_wallet.{template}"), wallet._available()
+        )
 
     def _notify_pending(self):
         """A top-up now waits for money the merchant must confirm: tell the
         customer how to pay, and give each wallet manager a to-do."""
         self.ensure_one()
-        self._notify_customer()
+        self._notify_customer(self._lock_own_wallet())
         managers = self.env.ref("website_wallet.group_wallet_manager").sudo().users
         for manager in managers.filtered(lambda user: not user.share and user.active):
             self.sudo().activity_schedule(
@@ -730,7 +734,11 @@ class WalletTransaction(models.Model):
         )
 
     def _wallet_balance_now(self):
+        """The balance an email states: the one the event left when the email
+        was queued (see ``wallet.notification``), else the current one."""
         self.ensure_one()
+        if "wallet_balance_after" in self.env.context:
+            return self.env.context["wallet_balance_after"]
         return self.partner_id.sudo().with_company(self.company_id).wallet_balance
 
     # ------------------------------------------------------------------

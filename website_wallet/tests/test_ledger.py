@@ -210,3 +210,45 @@ class TestLedger(WalletCommon):
         late = self.Ledger._credit(self.customer, 5.0, pending=True, **second)
         self.assertEqual(late.state, "pending", "a cancelled entry leaves room for a new one")
         self.assertEqual(len(transaction.wallet_transaction_ids), 2)
+
+    def test_a_debit_costs_what_a_core_payment_costs_at_any_history_length(self):
+        """The debit's queries do not grow with the history, and stay within a
+        few of core Odoo creating and posting a customer payment: the entry,
+        the aggregate and the queued email are all the ledger adds."""
+        short_history, long_history = self.env["res.partner"].create(
+            [{"name": "Short history"}, {"name": "Long history"}]
+        )
+        self.topup(100.0, partner=short_history)
+        for _entry in range(40):
+            self.topup(1.0, partner=long_history)
+
+        def queries(action):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            action()
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        def debit(partner):
+            return lambda: self.Ledger._debit(partner, 1.0, description="counted")
+
+        def core_payment():
+            self.env["account.payment"].create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": short_history.id,
+                    "amount": 1.0,
+                    "journal_id": self.bank_journal.id,
+                }
+            ).action_post()
+
+        for warm_up in (debit(short_history), debit(long_history), core_payment):
+            queries(warm_up)  # the registry's and each partner's first-time caches
+        short = queries(debit(short_history))
+        self.assertEqual(queries(debit(long_history)), short, "42 entries cost what 2 cost")
+        core = queries(core_payment)
+        self.assertLessEqual(short, core + 10, f"a debit takes {short} queries, core {core}")
+        self.assertBooksAgree(short_history)
+        self.assertBooksAgree(long_history)

@@ -10,7 +10,9 @@ class TestNotifications(WalletProviderMixin, WalletCommon):
         cls.setup_wallet_provider()
 
     def mails(self, entry):
-        """Emails to the customer (managers also get their to-do notifications)."""
+        """Emails to the customer (managers also get their to-do notifications),
+        once the queue the ledger fills has been sent."""
+        self.env["wallet.notification"]._cron_send()
         return self.env["mail.mail"].search(
             [
                 ("model", "=", "wallet.transaction"),

@@ -305,6 +305,7 @@ class TestRefundToTheWallet(RefundMixin, WalletProviderMixin, WalletCommon):
         cls.setup_refund_users()
 
     def test_a_wallet_payment_is_refunded_to_the_wallet_in_full_or_in_part(self):
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)
         self.topup(100.0)
         order = self.make_order(80.0)
         tx = self.wallet_tx(80.0, order=order)
@@ -463,6 +464,7 @@ class TestRefundToTheWallet(RefundMixin, WalletProviderMixin, WalletCommon):
         credit_note = self.make_invoice(12.0, move_type="out_refund")
         credit_note.with_user(self.billing).action_refund_to_wallet()
         entry = self.Ledger.search([("invoice_id", "=", credit_note.id)])
+        self.env["wallet.notification"]._cron_send()
         mail = self.env["mail.mail"].search(
             [("model", "=", "wallet.transaction"), ("res_id", "=", entry.id)]
         )
