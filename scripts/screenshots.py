@@ -6,9 +6,12 @@ Every picture shows the real page a shopper, an accountant or an
 administrator sees; the flows are clicked through, not faked.
 """
 
+import datetime
+import json
 import sys
 import xmlrpc.client
 from pathlib import Path
+from urllib.parse import quote
 
 from playwright.sync_api import sync_playwright
 
@@ -143,6 +146,26 @@ def backend_screens(page, partner_id):
     page.goto(f"{URL}/odoo/action-website_wallet.action_wallet_transaction")
     page.wait_for_selector(".o_list_view")
     shot(page, "backend_transactions")
+    # The roll-forward of this year, and the shopper's statement as the PDF
+    # shows it (its HTML rendering, same template).
+    today = datetime.date.today()
+    page.goto(f"{URL}/odoo/action-website_wallet.action_wallet_liability")
+    page.wait_for_selector("div[name=date_from] input")
+    for field, day in (("date_from", today.replace(month=1, day=1)), ("date_to", today)):
+        page.fill(f"div[name={field}] input", day.strftime("%m/%d/%Y"))
+        page.keyboard.press("Tab")
+    page.click("button[name=action_compute]")
+    page.wait_for_selector("div[name=line_ids] .o_data_row")
+    shot(page, "liability")
+    period = {
+        "wallet_statement_from": today.replace(month=1, day=1).isoformat(),
+        "wallet_statement_to": today.isoformat(),
+    }
+    page.goto(
+        f"{URL}/report/html/website_wallet.report_wallet_statement/{partner_id}"
+        f"?context={quote(json.dumps(period))}"
+    )
+    shot(page, "statement", ".page")
     page.goto(f"{URL}/odoo/action-website.action_website_configuration")
     page.wait_for_selector("div[name=wallet_topup_min]")
     block = "div.o_settings_container:has(div[name=wallet_topup_min])"

@@ -66,7 +66,7 @@ def _wait_until_serving(url, process):
         try:
             if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or still loading
             pass
         time.sleep(2)
     pytest.fail(f"the run command did not serve {url} within {START_TIMEOUT}s")

@@ -58,3 +58,19 @@ UNAVAILABLE_REASONS = {
     "balance": _lt("insufficient wallet balance"),
     "split": _lt("the wallet pays its part; the rest cannot wait for a transfer"),
 }
+
+# The liability roll-forward's movement columns: (direction, kind), each a field
+# ``<direction>_<kind>`` of wallet.liability.line.
+ROLL_FORWARD_MOVEMENTS = (
+    ("credit", "topup"),
+    ("credit", "refund"),
+    ("credit", "adjustment"),
+    ("credit", "reversal"),
+    ("debit", "payment"),
+    ("debit", "refund"),
+    ("debit", "withdrawal"),
+    ("debit", "adjustment"),
+    ("debit", "reversal"),
+)
+# A balance with no movement for this many months is dormant.
+DORMANT_MONTHS = (6, 12)

@@ -3,9 +3,9 @@
 
 from urllib.parse import urlsplit
 
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
@@ -14,6 +14,8 @@ from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..const import HISTORY_STEP, RECENT_COUNT
+
+STATEMENT_REPORT = "report.website_wallet.report_wallet_statement"
 
 
 def is_local_url(url):
@@ -92,8 +94,11 @@ class WalletPortal(PaymentPortal):
         pending_topups = Ledger.sudo().search(
             [*domain, ("state", "=", "pending"), ("payment_transaction_id.state", "=", "pending")]
         )
+        statement_from, statement_to = request.env[STATEMENT_REPORT]._statement_period()
         values = self._wallet_values(
             page_name="wallet",
+            statement_from=fields.Date.to_string(statement_from),
+            statement_to=fields.Date.to_string(statement_to),
             rows=recent._portal_rows(partner.wallet_balance + partner.wallet_held),
             pending_topups=pending_topups,
             pending_topups_total=sum(pending_topups.mapped("amount")),
@@ -127,6 +132,31 @@ class WalletPortal(PaymentPortal):
             rows=entries._portal_rows(balance_at_top),
         )
         return request.render("website_wallet.portal_my_wallet_transactions", values)
+
+    @http.route("/my/wallet/statement", type="http", auth="user", website=True)
+    def portal_my_wallet_statement(self, date_from=None, date_to=None, **kwargs):
+        """The customer's statement as a PDF, through the portal's report helper.
+
+        It is always the logged-in customer's own wallet: no record id is
+        taken from the request, and the report checks it again.
+        """
+        partner = self._wallet_partner()
+        try:
+            period = [fields.Date.to_date(date_from), fields.Date.to_date(date_to)]
+        except ValueError:
+            period = [None, None]
+        if not all(period) or period[0] > period[1]:
+            raise BadRequest(_("Choose a start date on or before the end date."))
+        request.update_context(
+            wallet_statement_from=fields.Date.to_string(period[0]),
+            wallet_statement_to=fields.Date.to_string(period[1]),
+        )
+        return self._show_report(
+            partner.sudo(),
+            "pdf",
+            "website_wallet.action_report_wallet_statement",
+            download=True,
+        )
 
     # ------------------------------------------------------------------
     # Add Money

@@ -66,3 +66,8 @@ class ResPartner(models.Model):
             }
         )
         return action
+
+    def _get_report_base_filename(self):
+        """The file name the portal's report helper gives a wallet statement."""
+        self.ensure_one()
+        return _("Wallet Statement %(partner)s", partner=self.commercial_partner_id.name)

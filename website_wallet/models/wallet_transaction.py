@@ -87,6 +87,16 @@ class WalletTransaction(models.Model):
     # The booking of a done entry: its payment (when it has one) and journal entry.
     move_id = fields.Many2one("account.move", "Journal Entry", **BOOKING_LINK)
     account_payment_id = fields.Many2one("account.payment", "Payment", **BOOKING_LINK)
+    # Statements and the liability roll-forward date an entry as the books do:
+    # a top-up confirmed days later, or a reversal, on its posting's date.
+    accounting_date = fields.Date(
+        "Accounting Date",
+        related="move_id.date",
+        store=True,
+        precompute=True,
+        index=True,
+        readonly=True,
+    )
     counterpart_account_id = fields.Many2one(
         "account.account",
         readonly=True,

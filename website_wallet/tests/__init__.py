@@ -12,5 +12,6 @@ from . import test_refunds
 from . import test_security
 from . import test_settings
 from . import test_split
+from . import test_statements
 from . import test_stripe
 from . import test_tours

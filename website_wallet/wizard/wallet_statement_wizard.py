@@ -1,0 +1,55 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class WalletStatementWizard(models.TransientModel):
+    """Print a customer's wallet statement, or email it to them: the PDF the
+    customer downloads from My Wallet, for the period chosen here."""
+
+    _name = "wallet.statement.wizard"
+    _description = "Send Wallet Statement"
+
+    def _default_period(self, index):
+        return self.env["report.website_wallet.report_wallet_statement"]._statement_period()[index]
+
+    partner_id = fields.Many2one("res.partner", "Customer", required=True)
+    date_from = fields.Date("From", required=True, default=lambda self: self._default_period(0))
+    date_to = fields.Date("To", required=True, default=lambda self: self._default_period(1))
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise UserError(_("The start date must be on or before the end date."))
+
+    def _with_period(self, records):
+        return records.with_context(
+            wallet_statement_from=fields.Date.to_string(self.date_from),
+            wallet_statement_to=fields.Date.to_string(self.date_to),
+        )
+
+    def action_print(self):
+        self.ensure_one()
+        report = self._with_period(self.env.ref("website_wallet.action_report_wallet_statement"))
+        return report.report_action(self.partner_id)
+
+    def action_send(self):
+        """Email the statement to the customer; it shows in their chatter."""
+        self.ensure_one()
+        partner = self.partner_id
+        if not partner.email:
+            raise UserError(_("%(partner)s has no email address.", partner=partner.display_name))
+        template = self._with_period(self.env.ref("website_wallet.mail_template_wallet_statement"))
+        template.send_mail(partner.id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("The wallet statement was sent to %(email)s.", email=partner.email),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
