@@ -21,6 +21,7 @@ fi
 PORT="${WALLET_BENCH_PORT:-8099}"
 DB="${WALLET_BENCH_DB:-}"
 log="$STATE/bench-server.log"
+rm -f "$log"
 cleanup() {
     [ -n "${server:-}" ] && kill -- -"$server" 2>/dev/null && wait "$server" 2>/dev/null
     if [ -n "${own_db:-}" ]; then
@@ -54,7 +55,7 @@ for _ in $(seq 300); do
     sleep 1
 done
 "$PY" "$ROOT/scripts/bench_http.py" "http://localhost:$PORT" "$DB" "$log" \
-    "$customers" "$rounds" > "$STATE/bench-http.out" || { cat "$STATE/bench-http.out" >&2; die "bench_http.py failed"; }
+    "$customers" "$rounds" "$workers" > "$STATE/bench-http.out" || { cat "$STATE/bench-http.out" >&2; die "bench_http.py failed"; }
 grep '^ROW|' "$STATE/bench-http.out" >> "$rows"
 
 printf '\n%s\n' "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(lscpu | sed -n 's/^Model name: *//p'), PostgreSQL $(psql -tAc 'SHOW server_version' -d postgres)"
