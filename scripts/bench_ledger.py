@@ -13,6 +13,7 @@ process and the same database, as a median over RUNS runs, each rolled back:
 Prints rows of the table that bench.sh heads: figure | wallet | anchor | ratio.
 """
 
+import datetime
 import os
 import statistics
 import time
@@ -30,10 +31,11 @@ def bulk_history(env, partner, size):
         SQL(
             """
             INSERT INTO wallet_transaction (name, partner_id, company_id, currency_id, date,
-                                            amount, credit, debit, direction, kind, state,
-                                            description)
+                                            accounting_date, amount, credit, debit, direction,
+                                            kind, state, description)
             SELECT 'BENCH/' || %(partner)s || '/' || n, %(partner)s, %(company)s, %(currency)s,
                    NOW() AT TIME ZONE 'UTC' - n * INTERVAL '1 minute',
+                   (NOW() AT TIME ZONE 'UTC' - n * INTERVAL '1 minute')::date,
                    1.0, 1.0, 0.0, 'credit', 'topup', 'done', 'bench'
               FROM generate_series(1, %(size)s) AS n
             """,
@@ -149,7 +151,29 @@ def main(env):
             ),
         ),
     )
+    roll_forward(env)
     env.cr.rollback()
+
+
+def roll_forward(env):
+    """The liability roll-forward over every entry of the company, against the
+    ORM's own grouped sum of the same entries (what a pivot of Wallet
+    Transactions by customer costs)."""
+    today = datetime.date.today()
+    wizard = env["wallet.liability.wizard"].create(
+        {"date_from": today.replace(day=1), "date_to": today}
+    )
+    entries = env["wallet.transaction"].search_count([])
+    row(
+        f"liability roll-forward of all {entries:,} entries vs ORM read_group of them",
+        measure(env, wizard.action_compute),
+        measure(
+            env,
+            lambda: env["wallet.transaction"]._read_group(
+                [], ["partner_id"], ["credit:sum", "debit:sum"]
+            ),
+        ),
+    )
 
 
 main(env)  # noqa: F821 - `env` is given by odoo shell

@@ -6,7 +6,7 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import WalletCommon, WalletFixtures, WalletHttpCommon
@@ -316,6 +316,15 @@ class TestLiabilityRollForward(StatementFixtures, WalletFixtures, TransactionCas
         self.assertEqual(rows[6][header.index("Closing")], 143.0)
         tie_out = {row[0]: row[1] for row in rows[8:11]}
         self.assertEqual(tie_out["Difference"], 0.0)
+
+    def test_a_period_that_ends_before_it_starts_is_refused(self):
+        backwards = {"date_from": OCTOBER[1], "date_to": OCTOBER[0]}
+        with self.assertRaises(UserError):
+            self.env["wallet.liability.wizard"].create(backwards)
+        with self.assertRaises(UserError):
+            self.env["wallet.statement.wizard"].create(
+                {**backwards, "partner_id": self.customer.id}
+            )
 
     def test_only_accounting_users_run_the_roll_forward(self):
         clerk = new_test_user(self.env, login="wallet_clerk_2", groups="base.group_user")

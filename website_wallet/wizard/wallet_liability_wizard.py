@@ -9,7 +9,7 @@ import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, date_utils
 
 from ..const import DORMANT_MONTHS, ROLL_FORWARD_MOVEMENTS
@@ -29,6 +29,7 @@ class WalletLiabilityWizard(models.TransientModel):
     """
 
     _name = "wallet.liability.wizard"
+    _inherit = ["wallet.period.mixin"]
     _description = "Wallet Liability Roll-forward"
 
     def _default_date_from(self):
@@ -39,8 +40,8 @@ class WalletLiabilityWizard(models.TransientModel):
     def _default_date_to(self):
         return date_utils.end_of(fields.Date.context_today(self) - relativedelta(months=1), "month")
 
-    date_from = fields.Date("From", required=True, default=lambda self: self._default_date_from())
-    date_to = fields.Date("To", required=True, default=lambda self: self._default_date_to())
+    date_from = fields.Date(default=lambda self: self._default_date_from())
+    date_to = fields.Date(default=lambda self: self._default_date_to())
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -63,11 +64,12 @@ class WalletLiabilityWizard(models.TransientModel):
     difference = fields.Monetary(readonly=True)
     explanation = fields.Text(readonly=True)
 
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
         for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise UserError(_("The start date must be on or before the end date."))
+            wizard.display_name = _(
+                "Wallet Liability from %(from)s to %(to)s", **wizard._period_labels()
+            )
 
     # ------------------------------------------------------------------
     # The roll-forward

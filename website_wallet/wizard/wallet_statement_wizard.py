@@ -1,7 +1,7 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 
@@ -10,20 +10,15 @@ class WalletStatementWizard(models.TransientModel):
     customer downloads from My Wallet, for the period chosen here."""
 
     _name = "wallet.statement.wizard"
+    _inherit = ["wallet.period.mixin"]
     _description = "Send Wallet Statement"
 
     def _default_period(self, index):
         return self.env["report.website_wallet.report_wallet_statement"]._statement_period()[index]
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True)
-    date_from = fields.Date("From", required=True, default=lambda self: self._default_period(0))
-    date_to = fields.Date("To", required=True, default=lambda self: self._default_period(1))
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise UserError(_("The start date must be on or before the end date."))
+    date_from = fields.Date(default=lambda self: self._default_period(0))
+    date_to = fields.Date(default=lambda self: self._default_period(1))
 
     def _with_period(self, records):
         return records.with_context(
