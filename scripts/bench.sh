@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 setup_all
 
 if [ "${1:-}" = "--smoke" ]; then
-    sizes="100,1000" runs=3 customers=2 rounds=1 workers=2
+    sizes="10,100" runs=1 customers=1 rounds=1 workers=2
 else
     sizes="100,1000000" runs=15 customers=8 rounds=7 workers=4
 fi

@@ -4,6 +4,7 @@
 yields a client for it, so the checks see exactly what a new user sees.
 """
 
+import functools
 import os
 import signal
 import subprocess
@@ -51,9 +52,14 @@ class Served:
         assert "error" not in body, body.get("error")
         return body.get("result")
 
-    def admin(self, model, method, *args, **kwargs):
+    @functools.cached_property
+    def admin_uid(self):
+        """Authenticating hashes the password (most of a second): once is enough."""
         common = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common")
-        uid = common.authenticate(self.db, "admin", "admin", {})
+        return common.authenticate(self.db, "admin", "admin", {})
+
+    def admin(self, model, method, *args, **kwargs):
+        uid = self.admin_uid
         models = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
         return models.execute_kw(self.db, uid, "admin", model, method, list(args), kwargs)
 

@@ -244,11 +244,16 @@ class TestLedger(WalletCommon):
                 }
             ).action_post()
 
-        for warm_up in (debit(short_history), debit(long_history), core_payment):
-            queries(warm_up)  # the registry's and each partner's first-time caches
-        short = queries(debit(short_history))
-        self.assertEqual(queries(debit(long_history)), short, "42 entries cost what 2 cost")
-        core = queries(core_payment)
+        def warm_queries(action):
+            """The fewest of three runs: the first ones fill the registry's and
+            each partner's first-time caches."""
+            return min(queries(action) for _run in range(3))
+
+        short = warm_queries(debit(short_history))
+        self.assertEqual(
+            warm_queries(debit(long_history)), short, "a long history costs what a short one costs"
+        )
+        core = warm_queries(core_payment)
         self.assertLessEqual(short, core + 10, f"a debit takes {short} queries, core {core}")
         self.assertBooksAgree(short_history)
         self.assertBooksAgree(long_history)
