@@ -310,11 +310,13 @@ class TestLiabilityRollForward(StatementFixtures, WalletFixtures, TransactionCas
         self.assertIn(self.other_customer.name, html)
         self.assertIn("143.00", html)
 
+        attachments = self.env["ir.attachment"].search_count([])
         download = wizard.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(
-            int(download["url"].split("/")[3].split("?")[0])
+        self.assertIn(f"id={wizard.id}&field=xlsx_file", download["url"])
+        self.assertEqual(
+            self.env["ir.attachment"].search_count([]), attachments, "nothing outlives the wizard"
         )
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
         sheet = book.active
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         header = rows[3]

@@ -63,6 +63,8 @@ class WalletLiabilityWizard(models.TransientModel):
     )
     difference = fields.Monetary(readonly=True)
     explanation = fields.Text(readonly=True)
+    xlsx_file = fields.Binary("XLSX File", readonly=True, attachment=False)
+    xlsx_filename = fields.Char(readonly=True)
 
     @api.depends("date_from", "date_to")
     def _compute_display_name(self):
@@ -260,19 +262,19 @@ class WalletLiabilityWizard(models.TransientModel):
         return self.env.ref("website_wallet.action_report_wallet_liability").report_action(self)
 
     def action_export_xlsx(self):
+        """The spreadsheet is a field of the wizard, not an attachment: it goes
+        away with the wizard when transient records are cleaned up."""
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
+        self.write(
             {
-                "name": f"wallet_liability_{self.date_from}_{self.date_to}.xlsx",
-                "datas": base64.b64encode(self._xlsx()),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx_file": base64.b64encode(self._xlsx()),
+                "xlsx_filename": f"wallet_liability_{self.date_from}_{self.date_to}.xlsx",
             }
         )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": f"/web/content?model={self._name}&id={self.id}&field=xlsx_file"
+            "&filename_field=xlsx_filename&download=true",
             "target": "download",
         }
 
