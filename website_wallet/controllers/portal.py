@@ -150,6 +150,7 @@ class WalletPortal(PaymentPortal):
         request.update_context(
             wallet_statement_from=fields.Date.to_string(period[0]),
             wallet_statement_to=fields.Date.to_string(period[1]),
+            wallet_statement_company_id=request.env.company.id,
         )
         return self._show_report(
             partner.sudo(),

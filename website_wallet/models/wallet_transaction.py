@@ -800,8 +800,9 @@ class WalletTransaction(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _check_ledger(self):
-        """Recompute every wallet from the ledger and its books.
+    def _check_ledger(self, companies=None):
+        """Recompute every wallet (of ``companies``, else of all) from the
+        ledger and its books.
 
         Returns one line per difference between the ledger, the aggregate
         and the Customer Wallet account; an empty list means all agree.
@@ -840,7 +841,14 @@ class WalletTransaction(models.Model):
              FULL JOIN books b
                     ON b.partner_id = COALESCE(w.partner_id, l.partner_id)
                    AND b.company_id = COALESCE(w.company_id, l.company_id)
-                """
+                 WHERE %s
+                """,
+                SQL(
+                    "COALESCE(w.company_id, l.company_id, b.company_id) = ANY(%s)",
+                    companies.ids,
+                )
+                if companies
+                else SQL("TRUE"),
             )
         )
         problems = []

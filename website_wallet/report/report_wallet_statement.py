@@ -12,10 +12,10 @@ class ReportWalletStatement(models.AbstractModel):
     """A customer's wallet statement over a period: the opening balance, every
     entry with its running balance, the closing balance.
 
-    The period comes from the context (``wallet_statement_from`` and
-    ``wallet_statement_to``), set by the portal route and by the Send
-    Statement wizard, so that the portal's report helper and mail templates,
-    which pass no data of their own, render the same statement.  Entries
+    The period comes from the report's data when printed from the Send
+    Statement wizard, else from the context (``wallet_statement_from`` and
+    ``wallet_statement_to``), which the portal route and the emailing set: the
+    portal's report helper and mail templates pass no data of their own.  Entries
     count on their accounting date, as in the books.
     """
 
@@ -23,11 +23,13 @@ class ReportWalletStatement(models.AbstractModel):
     _description = "Wallet Statement"
 
     @api.model
-    def _statement_period(self):
-        context = self.env.context
+    def _statement_period(self, data=None):
+        """The period of a print (``data``, as a report action passes it), else
+        of the context (the portal's report helper and mail templates)."""
+        values = {**self.env.context, **(data or {})}
         today = fields.Date.context_today(self)
-        date_to = fields.Date.to_date(context.get("wallet_statement_to")) or today
-        date_from = fields.Date.to_date(context.get("wallet_statement_from")) or (
+        date_to = fields.Date.to_date(values.get("wallet_statement_to")) or today
+        date_from = fields.Date.to_date(values.get("wallet_statement_from")) or (
             date_utils.start_of(date_to - relativedelta(months=11), "month")
         )
         return date_from, date_to
@@ -45,12 +47,18 @@ class ReportWalletStatement(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        partners = self.env["res.partner"].browse(docids)
+        # A print with data comes without ids: the web client puts them in the context.
+        partners = self.env["res.partner"].browse(docids or self.env.context.get("active_ids"))
         self._check_statement_access(partners)
-        date_from, date_to = self._statement_period()
-        company = self.env.company
+        date_from, date_to = self._statement_period(data)
+        # The portal passes the website's company: the report helper switches
+        # to the partner's own company, which is not always the shop's.
+        company = (
+            self.env["res.company"].browse(self.env.context.get("wallet_statement_company_id"))
+            or self.env.company
+        )
         return {
-            "doc_ids": docids,
+            "doc_ids": partners.ids,
             "doc_model": "res.partner",
             "docs": partners.sudo(),
             "company": company,

@@ -3,8 +3,9 @@
 
 import base64
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
@@ -81,6 +82,7 @@ class WalletLiabilityWizard(models.TransientModel):
         self.ensure_one()
         self._check_company_allowed()
         self.line_ids.unlink()
+        self.env.flush_all()
         self.env.cr.execute(self._roll_forward_query())
         self.env.invalidate_all()
         self.write({**self._totals(), "is_computed": True})
@@ -106,11 +108,11 @@ class WalletLiabilityWizard(models.TransientModel):
         pending, booked later, or cancelled later (a cancelled entry is never
         written again, so its last write is its cancellation).
         """
-        day_after = self.date_to + timedelta(days=1)
+        day_after = self._end_of_period_utc()
         booked = SQL("state = 'done' AND accounting_date <= %s", self.date_to)
         in_period = SQL("%s AND accounting_date >= %s", booked, self.date_from)
         pending = SQL(
-            """direction = 'credit' AND date < %(day_after)s
+            """direction = 'credit' AND kind = 'topup' AND date < %(day_after)s
                AND (state = 'pending'
                     OR (state = 'done' AND accounting_date > %(date_to)s)
                     OR (state = 'cancel' AND write_date >= %(day_after)s))""",
@@ -175,6 +177,13 @@ class WalletLiabilityWizard(models.TransientModel):
             uid=self.env.uid,
         )
 
+    def _end_of_period_utc(self):
+        """The end date's midnight in the user's time zone, as the UTC timestamp
+        that creation and write dates are stored in."""
+        day_after = datetime.combine(self.date_to + timedelta(days=1), time.min)
+        local = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        return local.localize(day_after).astimezone(pytz.utc).replace(tzinfo=None)
+
     def _totals(self):
         """The totals, and the tie-out of the closing total to the books."""
         credits = SQL(" + ").join(
@@ -204,7 +213,7 @@ class WalletLiabilityWizard(models.TransientModel):
                  WHERE account_id = %s AND company_id = %s AND parent_state = 'posted'
                    AND date <= %s
                 """,
-                account.id,
+                account.id or 0,  # a company without wallet accounting owes nothing
                 self.company_id.id,
                 self.date_to,
             )
@@ -226,11 +235,7 @@ class WalletLiabilityWizard(models.TransientModel):
         """Why the ledger and the books differ, in the ledger check's words."""
         if self.currency_id.is_zero(difference):
             return False
-        problems = [
-            problem
-            for problem in self.env["wallet.transaction"].sudo()._check_ledger()
-            if self.company_id.name in problem
-        ]
+        problems = self.env["wallet.transaction"].sudo()._check_ledger(self.company_id)
         return "\n".join(
             problems
             or [
@@ -246,8 +251,19 @@ class WalletLiabilityWizard(models.TransientModel):
     # Outputs: list and pivot, PDF, XLSX
     # ------------------------------------------------------------------
 
+    def write(self, vals):
+        """Other dates or another company make the figures stale."""
+        if {"date_from", "date_to", "company_id"} & set(vals) and "is_computed" not in vals:
+            vals = {**vals, "is_computed": False}
+        return super().write(vals)
+
+    def _ensure_computed(self):
+        if not self.is_computed:
+            self.action_compute()
+
     def action_open_lines(self):
         self.ensure_one()
+        self._ensure_computed()
         return {
             "type": "ir.actions.act_window",
             "name": _("Wallet Liability from %(from)s to %(to)s", **self._period_labels()),
@@ -259,12 +275,14 @@ class WalletLiabilityWizard(models.TransientModel):
 
     def action_print_pdf(self):
         self.ensure_one()
+        self._ensure_computed()
         return self.env.ref("website_wallet.action_report_wallet_liability").report_action(self)
 
     def action_export_xlsx(self):
         """The spreadsheet is a field of the wizard, not an attachment: it goes
         away with the wizard when transient records are cleaned up."""
         self.ensure_one()
+        self._ensure_computed()
         self.write(
             {
                 "xlsx_file": base64.b64encode(self._xlsx()),

@@ -20,25 +20,30 @@ class WalletStatementWizard(models.TransientModel):
     date_from = fields.Date(default=lambda self: self._default_period(0))
     date_to = fields.Date(default=lambda self: self._default_period(1))
 
-    def _with_period(self, records):
-        return records.with_context(
-            wallet_statement_from=fields.Date.to_string(self.date_from),
-            wallet_statement_to=fields.Date.to_string(self.date_to),
-        )
+    def _period(self):
+        return {
+            "wallet_statement_from": fields.Date.to_string(self.date_from),
+            "wallet_statement_to": fields.Date.to_string(self.date_to),
+        }
 
     def action_print(self):
         self.ensure_one()
-        report = self._with_period(self.env.ref("website_wallet.action_report_wallet_statement"))
-        return report.report_action(self.partner_id)
+        report = self.env.ref("website_wallet.action_report_wallet_statement")
+        return report.report_action(self.partner_id, data=self._period())
 
     def action_send(self):
-        """Email the statement to the customer; it shows in their chatter."""
+        """Email the statement to the customer, as a message in their chatter.
+        Wallet users may send it without the right to edit contacts: the
+        message is posted as superuser, in their name."""
         self.ensure_one()
         partner = self.partner_id
         if not partner.email:
             raise UserError(_("%(partner)s has no email address.", partner=partner.display_name))
-        template = self._with_period(self.env.ref("website_wallet.mail_template_wallet_statement"))
-        template.send_mail(partner.id)
+        partner.sudo().with_context(**self._period()).message_post_with_source(
+            "website_wallet.mail_template_wallet_statement",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
