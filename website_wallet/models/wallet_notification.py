@@ -4,6 +4,7 @@
 from odoo import api, fields, models
 
 BATCH = 200
+SENDER_CRON = "website_wallet.cron_send_notifications"
 
 
 class WalletNotification(models.Model):
@@ -11,8 +12,9 @@ class WalletNotification(models.Model):
 
     Rendering an email costs more than moving the money.  Inside its database
     transaction the ledger only records which email an entry needs, with the
-    balance it left; this queue's cron, triggered at once, renders and sends
-    them after the commit.  A rolled-back payment therefore never emails.
+    balance it left; this queue's cron, woken once the transaction has
+    committed, renders and sends them.  A rolled-back payment therefore never
+    emails, and waking the cron takes nothing from the money's transaction.
     """
 
     _name = "wallet.notification"
@@ -26,8 +28,30 @@ class WalletNotification(models.Model):
 
     @api.model
     def _enqueue(self, entry, template, balance):
-        self.sudo().create({"entry_id": entry.id, "template_id": template.id, "balance": balance})
-        self.env.ref("website_wallet.cron_send_notifications")._trigger()
+        """Queue the email of ``template`` (an xmlid of this module) for ``entry``."""
+        self.sudo().create(
+            {
+                "entry_id": entry.id,
+                # The xmlid's cached id: no query to check the template exists,
+                # the foreign key does that.
+                "template_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                    f"website_wallet.{template}"
+                ),
+                "balance": balance,
+            }
+        )
+        postcommit = self.env.cr.postcommit
+        if not postcommit.data.get(SENDER_CRON):  # once per transaction
+            postcommit.data[SENDER_CRON] = True
+            postcommit.add(self._wake_sender)
+
+    def _wake_sender(self):
+        """Run after the commit, in a cursor of its own.  Should it never run
+        (the server stopping just then), the cron's schedule sends the emails
+        a few minutes later."""
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(SENDER_CRON)
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr, su=True)["ir.cron"].browse(cron_id)._trigger()
 
     @api.model
     def _cron_send(self):
@@ -38,4 +62,4 @@ class WalletNotification(models.Model):
             ).send_mail(notification.entry_id.id)
         notifications.unlink()
         if len(notifications) == BATCH:
-            self.env.ref("website_wallet.cron_send_notifications")._trigger()
+            self.env.ref(SENDER_CRON)._trigger()

@@ -342,12 +342,8 @@ class WalletTransaction(models.Model):
         if not pending:
             vals.update(self.new(vals)._booking_values(journal))
         # The chatter is for what people do (activities, notes), not a copy of
-        # the ledger: no creation message, no followers.
-        return (
-            self.sudo()
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(vals)
-        )
+        # the ledger: no creation message, no followers, nothing tracked.
+        return self.sudo().with_context(tracking_disable=True).create(vals)
 
     @api.model
     def _find_live_entry(self, links, direction):
@@ -706,9 +702,7 @@ class WalletTransaction(models.Model):
             template = "mail_template_wallet_payment"
         else:
             template = "mail_template_wallet_credited"
-        self.env["wallet.notification"]._enqueue(
-            self, self.env.ref(f"website_wallet.{template}"), wallet._available()
-        )
+        self.env["wallet.notification"]._enqueue(self, template, wallet._available())
 
     def _notify_pending(self):
         """A top-up now waits for money the merchant must confirm: tell the

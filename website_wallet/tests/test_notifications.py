@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from .common import WalletCommon, WalletProviderMixin
 
 
@@ -84,3 +86,25 @@ class TestNotifications(WalletProviderMixin, WalletCommon):
         self.assertOneMail(
             entry, "adjusted", self.customer, "Goodwill for a late delivery", "10.00"
         )
+
+    def test_the_sender_is_woken_once_after_the_commit(self):
+        """Waking the mailer is no part of the money's transaction: it happens
+        after the commit, once however many emails the transaction queued."""
+        Notification = self.env["wallet.notification"]
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()  # what the class set-up's transaction registered
+        queued = Notification.search_count([])
+        with patch.object(type(Notification), "_wake_sender") as wake:
+            self.topup(5.0)
+            self.topup(6.0)
+            self.assertEqual(Notification.search_count([]), queued + 2)
+            wake.assert_not_called()
+            postcommit.run()
+        wake.assert_called_once_with()
+
+    def test_waking_the_sender_triggers_its_cron(self):
+        cron = self.env.ref("website_wallet.cron_send_notifications")
+        with patch.object(type(cron), "_trigger", autospec=True) as trigger:
+            self.env["wallet.notification"]._wake_sender()
+        trigger.assert_called_once()
+        self.assertEqual(trigger.call_args.args[0].id, cron.id)
