@@ -50,21 +50,28 @@ def bulk_history(env, partner, size):
     env.cr.execute("ANALYZE wallet_transaction")
 
 
-def measure(env, action):
-    """Median seconds and the query counts of `action`, each run rolled back."""
-    timings, queries = [], set()
+def measure(env, *actions):
+    """Median seconds and query counts of each action, each run rolled back.
+    The actions take turns, run after run, so that a slower spell of the
+    machine weighs on the figure and its anchor alike."""
+    timings = [[] for _action in actions]
+    queries = [set() for _action in actions]
     for run in range(RUNS + 1):  # the first run warms caches and is dropped
-        env.invalidate_all()
-        with env.cr.savepoint(flush=False) as savepoint:
-            before, start = env.cr.sql_log_count, time.perf_counter()
-            action()
-            env.flush_all()
-            elapsed, count = time.perf_counter() - start, env.cr.sql_log_count - before
-            savepoint.rollback()
-        if run:
-            timings.append(elapsed)
-            queries.add(count)
-    return statistics.median(timings), "/".join(map(str, sorted(queries)))
+        for index, action in enumerate(actions):
+            env.invalidate_all()
+            with env.cr.savepoint(flush=False) as savepoint:
+                before, start = env.cr.sql_log_count, time.perf_counter()
+                action()
+                env.flush_all()
+                elapsed, count = time.perf_counter() - start, env.cr.sql_log_count - before
+                savepoint.rollback()
+            if run:
+                timings[index].append(elapsed)
+                queries[index].add(count)
+    return [
+        (statistics.median(times), "/".join(map(str, sorted(counts))))
+        for times, counts in zip(timings, queries, strict=True)
+    ]
 
 
 def row(figure, wallet, anchor, unit="ms"):
@@ -108,18 +115,19 @@ def main(env):
 
     row(
         f"balance read, {SIZES[-1]:,} entries vs {SIZES[0]:,}",
-        measure(env, lambda: long_.wallet_balance),
-        measure(env, lambda: short.wallet_balance),
+        *measure(env, lambda: long_.wallet_balance, lambda: short.wallet_balance),
     )
     row(
         f"history page 2, {SIZES[-1]:,} entries vs {SIZES[0]:,}",
-        measure(env, lambda: history_page(env, long_, 2)),
-        measure(env, lambda: history_page(env, short, 2)),
+        *measure(env, lambda: history_page(env, long_, 2), lambda: history_page(env, short, 2)),
     )
     row(
         f"debit, {SIZES[-1]:,} entries vs {SIZES[0]:,}",
-        measure(env, lambda: ledger._debit(long_, 0.01, description="bench")),
-        measure(env, lambda: ledger._debit(short, 0.01, description="bench")),
+        *measure(
+            env,
+            lambda: ledger._debit(long_, 0.01, description="bench"),
+            lambda: ledger._debit(short, 0.01, description="bench"),
+        ),
     )
 
     def core_payment():
@@ -138,19 +146,17 @@ def main(env):
         )
         payment.action_post()
 
-    debit = measure(env, lambda: ledger._debit(short, 0.01, description="bench"))
-    row("debit with its posting vs core payment create+post", debit, measure(env, core_payment))
     wallet_id = env["wallet.balance"]._lock(short, env.company).id
-    row(
-        "debit with its posting vs bare SQL UPDATE of the wallet row",
-        debit,
-        measure(
-            env,
-            lambda: env.cr.execute(
-                SQL("UPDATE wallet_balance SET balance = balance - 0.01 WHERE id = %s", wallet_id)
-            ),
+    debit, core, floor = measure(
+        env,
+        lambda: ledger._debit(short, 0.01, description="bench"),
+        core_payment,
+        lambda: env.cr.execute(
+            SQL("UPDATE wallet_balance SET balance = balance - 0.01 WHERE id = %s", wallet_id)
         ),
     )
+    row("debit with its posting vs core payment create+post", debit, core)
+    row("debit with its posting vs bare SQL UPDATE of the wallet row", debit, floor)
     roll_forward(env)
     env.cr.rollback()
 
@@ -166,9 +172,9 @@ def roll_forward(env):
     entries = env["wallet.transaction"].search_count([])
     row(
         f"liability roll-forward of all {entries:,} entries vs ORM read_group of them",
-        measure(env, wizard.action_compute),
-        measure(
+        *measure(
             env,
+            wizard.action_compute,
             lambda: env["wallet.transaction"]._read_group(
                 [], ["partner_id"], ["credit:sum", "debit:sum"]
             ),
