@@ -1,5 +1,10 @@
 """The run command's server works for a new user and for a shopper."""
 
+import re
+import time
+
+EMAIL_WAIT = 90  # seconds: the cron worker is woken at once, but may be busy
+
 
 def test_login_and_shop_pages_are_served(served):
     http = served.session()
@@ -7,51 +12,63 @@ def test_login_and_shop_pages_are_served(served):
         assert http.get(f"{served.url}{route}", timeout=60).status_code == 200, route
 
 
-def test_demo_shopper_buys_a_product_with_the_demo_provider(served):
-    """The whole purchase, including the confirmation email and its PDF."""
+def _checkout(served, http, provider_code, price):
+    """A cart of one product, then the payment form's Pay button: return the
+    processing values of the transaction route and the payment page's CSRF token."""
     product_id = served.admin(
         "product.product",
         "create",
         {
-            "name": "Served smoke gift card",
+            "name": f"Served smoke gift card ({provider_code})",
             "type": "service",
-            "list_price": 25.0,
+            "list_price": price,
             "is_published": True,
             "sale_ok": True,
+            "taxes_id": [(6, 0, [])],
         },
     )
-    http = served.session("shopper", "shopper")
     served.jsonrpc(http, "/shop/cart/update_json", product_id=product_id, add_qty=1)
     assert http.get(f"{served.url}/shop/checkout", timeout=60).status_code == 200
     payment_page = http.get(f"{served.url}/shop/payment", timeout=60)
     assert payment_page.status_code == 200
     assert "o_payment_form" in payment_page.text
-
-    shopper = served.admin("res.users", "search_read", [("login", "=", "shopper")], ["partner_id"])
-    order = served.admin(
-        "sale.order",
-        "search_read",
-        [("partner_id", "=", shopper[0]["partner_id"][0]), ("state", "=", "draft")],
-        ["amount_total", "access_token"],
-        order="id desc",
-        limit=1,
-    )[0]
+    transaction_route = re.search(r'data-transaction-route="([^"]+)"', payment_page.text)[1]
     provider = served.admin(
-        "payment.provider", "search_read", [("code", "=", "demo")], ["payment_method_ids"]
+        "payment.provider",
+        "search_read",
+        [("code", "=", provider_code), ("company_id", "=", 1)],
+        ["payment_method_ids"],
     )[0]
     processing = served.jsonrpc(
         http,
-        f"/shop/payment/transaction/{order['id']}",
+        transaction_route,
         provider_id=provider["id"],
         payment_method_id=provider["payment_method_ids"][0],
         token_id=None,
-        amount=order["amount_total"],
-        flow="direct",
+        amount=price,
+        flow="redirect" if provider_code == "wallet" else "direct",
         tokenization_requested=False,
         landing_route="/shop/payment/validate",
         is_validation=False,
-        access_token=order["access_token"],
+        access_token=re.search(r'data-access-token="([^"]+)"', payment_page.text)[1],
     )
+    return processing, re.search(r'csrf_token: "([^"]+)"', payment_page.text)[1]
+
+
+def _order_of(served, reference):
+    [transaction] = served.admin(
+        "payment.transaction",
+        "search_read",
+        [("reference", "=", reference)],
+        ["sale_order_ids", "state"],
+    )
+    return served.admin("sale.order", "read", transaction["sale_order_ids"], ["state"])[0]
+
+
+def test_demo_shopper_buys_a_product_with_the_demo_provider(served):
+    """The whole purchase, including the confirmation email and its PDF."""
+    http = served.session("shopper", "shopper")
+    processing, _csrf = _checkout(served, http, "demo", 25.0)
     served.jsonrpc(
         http,
         "/payment/demo/simulate_payment",
@@ -59,8 +76,55 @@ def test_demo_shopper_buys_a_product_with_the_demo_provider(served):
         payment_details="4242",
         simulated_state="done",
     )
-    status = served.jsonrpc(http, "/payment/status/poll")
-    assert status["state"] == "done"
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    assert _order_of(served, processing["reference"])["state"] == "sale"
 
-    [confirmed] = served.admin("sale.order", "read", [order["id"]], ["state"])
-    assert confirmed["state"] == "sale"
+
+def test_shopper_pays_with_the_wallet_and_is_emailed_after_the_commit(served):
+    """The wallet's checkout on a real server, whose cron worker sends the
+    ledger's email once the payment has committed."""
+    http = served.session("shopper", "shopper")
+    [shopper] = served.admin(
+        "res.users", "search_read", [("login", "=", "shopper")], ["partner_id"]
+    )
+    partner_id = shopper["partner_id"][0]
+
+    def balance():
+        return served.admin("res.partner", "read", [partner_id], ["wallet_balance"])[0][
+            "wallet_balance"
+        ]
+
+    before = balance()
+    assert before >= 7.0, "the demo shopper has a funded wallet"
+    processing, csrf = _checkout(served, http, "wallet", 7.0)
+    reply = http.post(
+        f"{served.url}/payment/wallet/process",
+        data={"reference": processing["reference"], "csrf_token": csrf},
+        allow_redirects=False,
+        timeout=120,
+    )
+    assert reply.status_code == 303
+    assert reply.headers["Location"].endswith("/payment/status")
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    assert _order_of(served, processing["reference"])["state"] == "sale"
+    assert abs(balance() - (before - 7.0)) < 0.001
+
+    [entry] = served.admin(
+        "wallet.transaction",
+        "search_read",
+        [("payment_transaction_id.reference", "=", processing["reference"])],
+        ["id"],
+    )
+    deadline = time.monotonic() + EMAIL_WAIT
+    while not (
+        emails := served.admin(
+            "mail.mail",
+            "search_read",
+            [("model", "=", "wallet.transaction"), ("res_id", "=", entry["id"])],
+            ["subject"],
+        )
+    ):
+        assert time.monotonic() < deadline, "the wallet's email was never sent"
+        time.sleep(1)
+    assert len(emails) == 1
+    assert "with your wallet" in emails[0]["subject"]
