@@ -287,10 +287,13 @@ def queries_of(path):
 
 def bench_alone(solo, partner_id, product_id, wallet, demo):
     """One checkout, then one invoice, alone: wallet vs demo.  With more than
-    one round, a first one warms the workers up and is not counted."""
+    one round, as many rounds as workers warm them up first and are not
+    counted: each flow's first request in a worker fills that worker's caches
+    (a cold invoice email costs 200 more queries), and requests land on any
+    worker."""
     for kind in ("checkout", "invoice"):
         timings = {"wallet": [], "demo": []}
-        for warm_up in [True] * (ROUNDS > 1) + [False] * ROUNDS:
+        for warm_up in [True] * WORKERS * (ROUNDS > 1) + [False] * ROUNDS:
             for code, provider in (("wallet", wallet), ("demo", demo)):
                 if kind == "checkout":
                     elapsed, state = solo.checkout(product_id, provider)
