@@ -28,6 +28,11 @@ TOPUP_DRAFT_EXPIRY = timedelta(days=1)
 # is taken again if the wallet allows.
 SPLIT_HOLD_EXPIRY = timedelta(hours=1)
 
+# How many times a request that has written nothing yet starts its database
+# transaction again to lock a wallet that another payment just changed, before
+# leaving it to Odoo's own retry (see wallet.balance._lock_before_any_write).
+WALLET_LOCK_ATTEMPTS = 5
+
 # Fields of a payment transaction that decide whether, and how much, wallet
 # money moves.  Only the payment framework (its notifications, its cron and its
 # buttons, which run as superuser) and Wallet Managers may change them.

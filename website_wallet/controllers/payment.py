@@ -22,10 +22,10 @@ class WalletController(http.Controller):
         """
         if not request.website.wallet_enabled:
             raise NotFound()
-        # Take the customer's wallet lock first: a concurrent payment from the
-        # same wallet (a second tab, a double click) then waits, or fails and
-        # is retried, before any work is done rather than after.
-        request.env["wallet.balance"]._lock(
+        # Take the customer's wallet lock first, before any work: a concurrent
+        # payment from the same wallet (a second tab, a double click) is then
+        # waited for, not redone after Odoo's retry pause.
+        request.env["wallet.balance"]._lock_before_any_write(
             request.env.user.partner_id.commercial_partner_id, request.website.company_id
         )
         request.env["payment.transaction"].sudo()._handle_notification_data("wallet", data)

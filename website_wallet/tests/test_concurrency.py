@@ -20,6 +20,7 @@ class TestConcurrentDebits(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.partner_id = committed_wallet(cls.registry, "Racing Customer", 100.0)
+        cls.hot_partner_id = committed_wallet(cls.registry, "Two Tabs Customer", 100.0)
 
     def debit_in_own_cursor(self, barrier, outcomes):
         with self.registry.cursor() as cr:
@@ -58,4 +59,33 @@ class TestConcurrentDebits(TransactionCase):
                 [("partner_id", "=", partner.id), ("direction", "=", "debit")]
             )
             self.assertEqual(len(debits), 1)
+            self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
+
+    @mute_logger("odoo.sql_db")
+    def test_a_payment_waiting_for_the_wallet_locks_it_without_a_retry_pause(self):
+        """The wallet route's lock, once another tab's payment of the wallet has
+        committed under it: the request starts its transaction again and
+        locks the wallet as the other payment left it, instead of failing
+        into Odoo's retry pause."""
+        with self.registry.cursor() as waiting, self.registry.cursor() as paying:
+            request_env = api.Environment(waiting, api.SUPERUSER_ID, {})
+            partner = request_env["res.partner"].browse(self.hot_partner_id)
+            company = request_env.company
+            self.assertEqual(partner.name, "Two Tabs Customer")  # the snapshot is taken
+            other_env = api.Environment(paying, api.SUPERUSER_ID, {})
+            other_env["wallet.transaction"]._debit(
+                other_env["res.partner"].browse(self.hot_partner_id), 10.0, description="tab 1"
+            )
+            paying.commit()  # pylint: disable=invalid-commit
+
+            Wallet = request_env["wallet.balance"]
+            with self.assertRaises(SerializationFailure), waiting.savepoint(flush=False):
+                Wallet._lock(partner, company)  # what the route did before
+            wallet = Wallet._lock_before_any_write(partner, company)
+            self.assertEqual(wallet.balance, 90.0, "it sees the committed payment")
+            request_env["wallet.transaction"]._debit(partner, 10.0, description="tab 2")
+            waiting.commit()  # pylint: disable=invalid-commit
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            self.assertEqual(env["res.partner"].browse(self.hot_partner_id).wallet_balance, 80.0)
             self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
