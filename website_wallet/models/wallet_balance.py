@@ -104,7 +104,9 @@ class WalletBalance(models.Model):
         access").  Odoo would retry the whole request after a random pause of
         up to 2 s, then 4 s.  With nothing written, nothing is lost by
         starting the transaction again at once instead: the new snapshot sees
-        the committed payment.
+        the committed payment.  (Before a route runs, Odoo may have written
+        one row, the session's hourly device trace in ``res.device.log``; a
+        restart drops that row, and the next hour's trace is logged as usual.)
         """
         for attempt in range(1, WALLET_LOCK_ATTEMPTS + 1):
             try:
