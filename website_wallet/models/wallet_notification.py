@@ -49,9 +49,8 @@ class WalletNotification(models.Model):
         """Run after the commit, in a cursor of its own.  Should it never run
         (the server stopping just then), the cron's schedule sends the emails
         a few minutes later."""
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(SENDER_CRON)
         with self.env.registry.cursor() as cr:
-            self.env(cr=cr, su=True)["ir.cron"].browse(cron_id)._trigger()
+            self.env(cr=cr, su=True).ref(SENDER_CRON)._trigger()
 
     @api.model
     def _cron_send(self):
