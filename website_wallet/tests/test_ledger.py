@@ -250,8 +250,17 @@ class TestLedger(WalletCommon):
             return min(queries(action) for _run in range(3))
 
         short = warm_queries(debit(short_history))
-        self.assertEqual(
-            warm_queries(debit(long_history)), short, "a long history costs what a short one costs"
+        # One query of core's posting is left to chance: the journal's latest
+        # move is searched with ``order="date desc", limit=1``
+        # (``account.move._get_last_sequence_domain``), and among same-day moves
+        # PostgreSQL returns any.  When it returns the previous number, the
+        # sequence-gap check finds that move in the cache and reads it no more.
+        # That one query is the only difference allowed.
+        self.assertAlmostEqual(
+            warm_queries(debit(long_history)),
+            short,
+            delta=1,
+            msg="a long history costs what a short one costs",
         )
         core = warm_queries(core_payment)
         self.assertLessEqual(short, core + 10, f"a debit takes {short} queries, core {core}")
