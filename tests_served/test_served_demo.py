@@ -2,6 +2,9 @@
 
 import re
 import time
+import xmlrpc.client
+
+import pytest
 
 EMAIL_WAIT = 90  # seconds: the cron worker is woken at once, but may be busy
 
@@ -128,3 +131,35 @@ def test_shopper_pays_with_the_wallet_and_is_emailed_after_the_commit(served):
         time.sleep(1)
     assert len(emails) == 1
     assert "with your wallet" in emails[0]["subject"]
+
+
+def test_administrator_confirms_the_demo_wire_transfer_once(served):
+    """The README's accountant step on the demo: the shopper's pending wire
+    transfer, confirmed with its form's button, credits the wallet once, on
+    the Customer Wallet account."""
+    [entry] = served.admin(
+        "wallet.transaction",
+        "search_read",
+        [("name", "=", "WLT-DEMO-WIRE-1")],
+        ["partner_id", "amount", "state"],
+    )
+    assert entry["state"] == "pending"
+    partner_id = entry["partner_id"][0]
+
+    def balance():
+        return served.admin("res.partner", "read", [partner_id], ["wallet_balance"])[0][
+            "wallet_balance"
+        ]
+
+    before = balance()
+    served.admin("wallet.transaction", "action_confirm", [entry["id"]])
+    with pytest.raises(xmlrpc.client.Fault, match="only a pending one"):
+        served.admin("wallet.transaction", "action_confirm", [entry["id"]])  # a second click
+    [confirmed] = served.admin(
+        "wallet.transaction", "read", [entry["id"]], ["state", "account_payment_id"]
+    )
+    assert confirmed["state"] == "done"
+    assert confirmed["account_payment_id"]
+    assert abs(balance() - (before + entry["amount"])) < 0.001
+    check = served.admin("wallet.transaction", "action_check_ledger")
+    assert check["params"]["type"] == "success", check["params"]
