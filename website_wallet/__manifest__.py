@@ -3,7 +3,7 @@
 {
     "name": "eCommerce Wallet",
     "summary": "Prepaid customer wallet (store credit): top up, pay orders and invoices",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Website/eCommerce",
     "website": "https://github.com/website-wallet/website_wallet",
     "author": "website_wallet developers",

@@ -1,10 +1,14 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
+
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
+
+_logger = logging.getLogger(__name__)
 
 
 class WalletController(http.Controller):
@@ -20,6 +24,8 @@ class WalletController(http.Controller):
         own); the status page then shows the outcome, and a refused payment
         sends the shopper back to the page they paid from with its reason.
         """
+        # As providers log their notifications; the CSRF token stays out of the log.
+        _logger.info("Handling wallet payment %s", data.get("reference"))
         if not request.website.wallet_enabled:
             raise NotFound()
         # Take the customer's wallet lock first, before any work: a concurrent

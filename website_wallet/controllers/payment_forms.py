@@ -5,15 +5,25 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import _, http
 from odoo.exceptions import ValidationError
-from odoo.http import request
+from odoo.http import request, route
 
+from odoo.addons.account_payment.controllers import payment as account_payment_payment
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.sale.controllers.portal import CustomerPortal as SaleCustomerPortal
+from odoo.addons.website_sale.controllers import payment as website_sale_payment
 from odoo.addons.website_sale.controllers.main import WebsiteSale
 
 
 def wallet_shortfall(partner_id, amount, **document):
     return request.env["payment.provider"]._wallet_shortfall(partner_id, amount, **document)
+
+
+def offer_split():
+    """The pages that show the split toggle (the shop's payment step, an
+    invoice's Pay Now dialog) and their transaction routes apply the
+    customer's stored choice; elsewhere (an order's own page, a payment link)
+    the document is paid as usual, whatever was chosen."""
+    request.update_context(wallet_split_offered=True)
 
 
 def wallet_split_values(document, partner, route, access_token=None):
@@ -55,13 +65,14 @@ class WalletWebsiteSale(WebsiteSale):
         return set_wallet_split(order, use)
 
     def _get_shop_payment_values(self, order, **kwargs):
-        """The shop's payment step shows the wallet's shortfall, the split
+        """Override of `website_sale` to show the wallet's shortfall, the split
         toggle, and why the last wallet payment of this cart was refused
         (another tab spent the money, say): the shopper returns here after it.
 
-        With the split on, the form is built for the rest, and it posts to the
-        order's own transaction route, the core route that pays an order in
-        part (the shop's route accepts the whole total only)."""
+        With the split on, the form is built for the rest; it posts to the
+        shop's own transaction route, with its checks (see
+        ``WalletShopPayment``)."""
+        offer_split()
         values = super()._get_shop_payment_values(order, **kwargs)
         partner = request.env["res.partner"].browse(values["partner_id"])
         values["wallet_shortfall"] = wallet_shortfall(
@@ -69,14 +80,43 @@ class WalletWebsiteSale(WebsiteSale):
         )
         values.update(wallet_split_values(order, partner, "/shop/payment/wallet"))
         if values.get("wallet_split", {}).get("use"):
-            values.update(
-                amount=values["wallet_split"]["remaining_amount"],
-                transaction_route=order.get_portal_url(suffix="/transaction"),
-            )
+            values["amount"] = values["wallet_split"]["remaining_amount"]
         last_transaction = order.get_portal_last_transaction()
         if last_transaction.provider_code == "wallet" and last_transaction.state == "error":
             values["wallet_payment_error"] = last_transaction.state_message
         return values
+
+
+class WalletShopPayment(website_sale_payment.PaymentPortal):
+    @route()
+    def shop_payment_transaction(self, order_id, access_token, **kwargs):
+        """Override of `website_sale` to pay the rest of a split through the
+        shop's own route, so that every check it runs before taking money
+        (``_check_cart_is_ready_to_be_paid``, ``_validate_transaction_for_order``
+        and their overrides) runs for a split too.
+
+        Those checks compare the whole total: they are given it, and the
+        transaction is created for the rest, which the wallet's part (held
+        when the transaction is created) completes."""
+        offer_split()
+        order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
+        if order_sudo.wallet_use_balance:
+            split = order_sudo._wallet_split(order_sudo.partner_invoice_id)
+            asked = kwargs.get("amount")
+            if (
+                split["use"]
+                and isinstance(asked, int | float)
+                and not split["currency"].compare_amounts(asked, split["remaining_amount"])
+            ):
+                kwargs["amount"] = order_sudo.amount_total
+                request.update_context(wallet_split_rest=split["remaining_amount"])
+        return super().shop_payment_transaction(order_id, access_token, **kwargs)
+
+    def _create_transaction(self, *args, **kwargs):
+        """Override of `payment`: the card pays the rest of a split."""
+        if "wallet_split_rest" in request.env.context:
+            kwargs["amount"] = request.env.context["wallet_split_rest"]
+        return super()._create_transaction(*args, **kwargs)
 
 
 class WalletSaleOrderPortal(SaleCustomerPortal):
@@ -87,6 +127,15 @@ class WalletSaleOrderPortal(SaleCustomerPortal):
             values["partner_id"], values["amount"], sale_order_id=order_sudo.id
         )
         return values
+
+
+class WalletInvoicePayment(account_payment_payment.PaymentPortal):
+    @route()
+    def invoice_transaction(self, invoice_id, access_token, **kwargs):
+        """Override of `account_payment`: the Pay Now dialog shows the split
+        toggle, so its transactions apply the customer's choice."""
+        offer_split()
+        return super().invoice_transaction(invoice_id, access_token, **kwargs)
 
 
 class WalletInvoicePortal(PortalAccount):
@@ -107,6 +156,7 @@ class WalletInvoicePortal(PortalAccount):
         invoice is named to the provider filter (which the core page leaves
         out, leaving only a total amount), and the shortfall and the split
         toggle are shown; with the split on, the form pays the rest."""
+        offer_split()
         values = super()._invoice_get_page_view_values(
             invoice, access_token, invoice_id=invoice.id, **kwargs
         )

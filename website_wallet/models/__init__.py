@@ -1,6 +1,7 @@
 from . import wallet_split_mixin
 from . import account_chart_template
 from . import account_move
+from . import account_move_line
 from . import account_payment
 from . import ir_module_module
 from . import payment_provider
@@ -11,5 +12,6 @@ from . import res_partner
 from . import sale_order
 from . import wallet_balance
 from . import wallet_notification
+from . import wallet_origin
 from . import wallet_transaction
 from . import website

@@ -24,12 +24,14 @@ class AccountMove(models.Model):
 
     @api.depends("move_type", "state", "amount_residual", "currency_id")
     def _compute_wallet_refundable(self):
+        Origin = self.env["wallet.origin"]
         for move in self:
             move.wallet_refundable = (
                 move.move_type == "out_refund"
                 and move.state == "posted"
                 and move.currency_id == move.company_id.currency_id
                 and not move.currency_id.is_zero(move.amount_residual)
+                and not move.currency_id.is_zero(Origin._left(move))
             )
 
     def _wallet_amount_due(self):
@@ -39,17 +41,17 @@ class AccountMove(models.Model):
         """Refund a customer credit note to the customer's wallet (store credit
         instead of money back), whatever paid the invoice it corrects.
 
-        What is left of the credit note is read again under the wallet's lock,
-        so a double click or a second user never refunds it twice.  Booked as
-        an outbound payment of the Wallet journal (Dr receivable / Cr Customer
-        Wallet), matched with the credit note.
+        What is left of the credit note is read again under its lock
+        (``wallet.origin``), so a double click, a second user or a payment
+        registered meanwhile never refunds it twice.  Booked as an outbound
+        payment of the Wallet journal (Dr receivable / Cr Customer Wallet),
+        matched with the credit note.
         """
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(_("Only accounting users refund credit notes."))
         Ledger = self.env["wallet.transaction"].sudo()
         for credit_note in self.sudo():
-            Ledger._lock_wallet(credit_note.partner_id, credit_note.company_id)
-            credit_note.invalidate_recordset()
+            left = self.env["wallet.origin"]._lock_and_left(credit_note)
             if not credit_note.wallet_refundable:
                 raise UserError(
                     _(
@@ -61,10 +63,11 @@ class AccountMove(models.Model):
                 )
             Ledger._credit(
                 credit_note.partner_id,
-                credit_note.amount_residual,
+                left,
                 kind="refund",
                 company=credit_note.company_id,
                 invoice_id=credit_note.id,
+                origin_move_id=credit_note.id,
                 description=_("Refund of %(move)s", move=credit_note.name),
             )
         return True

@@ -9,16 +9,23 @@ class AccountPayment(models.Model):
     _inherit = "account.payment"
 
     def _compute_amount_available_for_refund(self):
-        """A top-up gives back no more than the wallet still holds of it: money
-        already spent from the wallet cannot go back to the card as well."""
+        """Override of `account_payment` to offer no more than is left to give
+        back of wallet money: what the payment's refunds (in progress ones
+        too), a cancelled order and reversals have not given back yet
+        (``wallet.origin``).  A top-up also gives back no more than the
+        wallet still holds of it: money already spent from the wallet cannot
+        go back to the card as well."""
         result = super()._compute_amount_available_for_refund()
+        Origin = self.env["wallet.origin"]
         for payment in self.filtered("amount_available_for_refund"):
             transaction = payment.payment_transaction_id.sudo()
+            if not Origin._is_wallet_money(transaction):
+                continue
+            available = min(payment.amount_available_for_refund, Origin._left(transaction))
             if transaction._wallet_topup_source():
-                available = transaction.partner_id.with_company(payment.company_id).wallet_balance
-                payment.amount_available_for_refund = max(
-                    0.0, min(payment.amount_available_for_refund, available)
-                )
+                wallet = transaction.partner_id.with_company(payment.company_id)
+                available = min(available, wallet.wallet_balance)
+            payment.amount_available_for_refund = max(0.0, available)
         return result
 
     def action_post(self):
@@ -49,6 +56,15 @@ class AccountPayment(models.Model):
                     currency=self.company_id.currency_id.name,
                 )
             )
+        if self.partner_id != self.partner_id.commercial_partner_id:
+            raise UserError(
+                _(
+                    "The Wallet journal pays for the wallet's owner, %(owner)s, not for its"
+                    " contact %(contact)s.",
+                    owner=self.partner_id.commercial_partner_id.display_name,
+                    contact=self.partner_id.display_name,
+                )
+            )
         Ledger = self.env["wallet.transaction"].sudo()
         document = self.invoice_ids[:1]
         values = {
@@ -58,6 +74,27 @@ class AccountPayment(models.Model):
             "description": document.name or self.memo,
         }
         if self.payment_type == "outbound":
-            Ledger._credit(self.partner_id, self.amount, kind="refund", **values)
+            Ledger._credit(
+                self.partner_id,
+                self.amount,
+                kind="refund",
+                origin_move_id=self._wallet_credit_note().id,
+                **values,
+            )
         else:
             Ledger._debit(self.partner_id, self.amount, kind="payment", **values)
+
+    def _wallet_credit_note(self):
+        """Money paid into a wallet by hand gives back one credit note: Register
+        Payment on it.  Without one it would be money from nowhere (a Wallet
+        Adjustment is the way to give money with a reason)."""
+        credit_note = self.invoice_ids
+        if len(credit_note) != 1 or credit_note.move_type != "out_refund":
+            raise UserError(
+                _(
+                    "A payment of the Wallet journal to a customer refunds one credit note:"
+                    " use Register Payment on the credit note, or Refund to Wallet. To give"
+                    " money for another reason, a Wallet Manager records a Wallet Adjustment."
+                )
+            )
+        return credit_note

@@ -74,7 +74,10 @@ class PaymentProvider(models.Model):
     def _wallet_split_in_use(
         self, company_id, partner_id, amount, sale_order_id=None, invoice_id=None, **kwargs
     ):
-        """Whether the customer pays this order or invoice partly from the wallet."""
+        """Whether the customer pays this order or invoice partly from the
+        wallet, on a page that offers it (see ``offer_split``)."""
+        if not self.env.context.get("wallet_split_offered"):
+            return False
         document = self.env["sale.order"].sudo().browse(sale_order_id).exists()
         document = document or self.env["account.move"].sudo().browse(invoice_id).exists()
         if not document.wallet_use_balance:

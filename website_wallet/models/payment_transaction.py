@@ -1,11 +1,15 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..const import GUARDED_TRANSACTION_FIELDS, PROVIDER_CODE
 from ..controllers.payment import WalletController
+
+_logger = logging.getLogger(__name__)
 
 
 class PaymentTransaction(models.Model):
@@ -241,14 +245,20 @@ class PaymentTransaction(models.Model):
     # ------------------------------------------------------------------
 
     def _send_refund_request(self, amount_to_refund=None):
-        """Refunds through the framework's own machinery.
+        """Override of `payment` to refund wallet money through the framework's
+        own machinery, never beyond what the payment paid.
 
-        Refunding a top-up first sets the money aside in the wallet (see
-        ``_create_child_transaction``), so that a refund of money already
-        spent is refused before the provider is asked.  The wallet refunds to
-        itself at once: its refund transaction is processed like a
-        notification, which credits the wallet.
+        The payment is locked first, so that two tabs, an RPC call with any
+        amount, a cancelled order and a reversal of the same payment are
+        counted together (``wallet.origin``), whatever paid it.  Refunding a top-up then sets
+        the money aside in the wallet (see ``_create_child_transaction``), so
+        that a refund of money already spent is refused before the provider
+        is asked.  The wallet refunds to itself at once: its refund
+        transaction is processed like a notification, which credits the
+        wallet.
         """
+        self.ensure_one()
+        self.env["wallet.origin"]._check_give_back(self, amount_to_refund or self.amount)
         refund_tx = super(
             PaymentTransaction, self.with_context(wallet_refund_request=True)
         )._send_refund_request(amount_to_refund=amount_to_refund)
@@ -288,7 +298,11 @@ class PaymentTransaction(models.Model):
                     ),
                 )
         except UserError as error:
-            refundable = self.source_transaction_id.payment_id.amount_available_for_refund
+            source = self.source_transaction_id
+            wallet = self.partner_id.commercial_partner_id.with_company(self.company_id)
+            refundable = min(
+                self.env["wallet.origin"]._left(source, exclude=self), wallet.wallet_balance
+            )
             raise UserError(
                 _(
                     "Only %(refundable)s of this top-up can be refunded: the rest has been"
@@ -377,6 +391,7 @@ class PaymentTransaction(models.Model):
             kind="refund",
             company=self.company_id,
             payment_transaction_id=self.id,
+            origin_transaction_id=source.id,
             sale_order_id=source.sale_order_ids[:1].id,
             invoice_id=source.invoice_ids[:1].id,
             description=_(
@@ -437,6 +452,14 @@ class PaymentTransaction(models.Model):
         customer = self.env.user.partner_id.commercial_partner_id
         if tx.partner_id.commercial_partner_id != customer:
             raise AccessError(_("This payment belongs to another customer."))
+        if tx._wallet_split_rest():
+            # Its hold is captured with the payment of the rest, never alone.
+            raise ValidationError(
+                _(
+                    "Wallet: %(ref)s is the wallet's part of another payment and is paid with it.",
+                    ref=reference,
+                )
+            )
         return tx
 
     def _process_notification_data(self, notification_data):
@@ -461,6 +484,7 @@ class PaymentTransaction(models.Model):
                     description=", ".join((self.invoice_ids or self.sale_order_ids).mapped("name")),
                 )
         except UserError as error:
+            _logger.info("Wallet payment %s refused: %s", self.reference, error)
             self._set_error(str(error))
             self._wallet_back_to_payment_page()
             return
@@ -550,7 +574,10 @@ class PaymentTransaction(models.Model):
         wallet's part: the document's earlier hold is released, the split is
         computed again, and the rest must be exactly what this transaction
         pays (a browser that edited it is refused).  Wire transfer cannot pay
-        the rest: a hold cannot wait days for it."""
+        the rest: a hold cannot wait days for it.  Only the routes of the
+        pages that offer the split apply it (see ``offer_split``)."""
+        if not self.env.context.get("wallet_split_offered"):
+            return
         for transaction in self:
             document = transaction.invoice_ids or transaction.sale_order_ids
             if (

@@ -31,6 +31,20 @@ class ResPartner(models.Model):
         " refund being sent back to a card); booked once captured.",
     )
 
+    def write(self, vals):
+        """Override of `account`, which moves the journal entries of a customer
+        who becomes the contact of a company (``parent_id``) to that company:
+        the customer's wallets move with them, as Merge Contacts moves them,
+        so that the company's wallet, its ledger and its books agree."""
+        if not {"parent_id", "is_company"} & vals.keys():
+            return super().write(vals)
+        owners = self.filtered(lambda partner: partner.commercial_partner_id == partner)
+        result = super().write(vals)
+        moved = owners.filtered(lambda partner: partner.commercial_partner_id != partner)
+        if moved:
+            self.env["wallet.balance"].sudo()._move_owners(moved)
+        return result
+
     @api.depends_context("company", "uid")
     def _compute_wallet(self):
         """Read the maintained aggregate: one query for any number of partners,

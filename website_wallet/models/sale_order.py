@@ -27,10 +27,13 @@ class SaleOrder(models.Model):
         return result
 
     def _action_cancel(self):
-        """A cancelled order gives back what it was paid: its wallet payments
-        return to the wallet, and, where the website says so, its card
-        payments become wallet credit instead of waiting for a refund by hand.
-        An invoiced order is corrected with a credit note instead."""
+        """A cancelled order gives back what it was paid and not given back
+        yet: its wallet payments return to the wallet, and, where the website
+        says so, its card payments become wallet credit instead of waiting
+        for a refund by hand.  Each payment goes back to its payer's wallet,
+        once: a payment refunded to its card, reversed, or given back by an
+        earlier cancellation has nothing left (``wallet.origin``).  An
+        invoiced order is corrected with a credit note instead."""
         for order in self:
             order._wallet_give_back_payments()
         return super()._action_cancel()
@@ -52,32 +55,37 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
+        Origin = self.env["wallet.origin"]
         for transaction in by_wallet:
-            if refundable := transaction.payment_id.amount_available_for_refund:
-                transaction._send_refund_request(amount_to_refund=refundable)
-        for payment in by_card.payment_id:
-            self._wallet_credit_card_payment(payment)
+            if left := Origin._lock_and_left(transaction):
+                transaction._send_refund_request(amount_to_refund=left)
+        for transaction in by_card:
+            self._wallet_credit_card_payment(transaction)
 
-    def _wallet_credit_card_payment(self, payment):
-        """Turn what a card payment of this order left on the customer's account
-        into wallet credit, matched with that payment on the receivable."""
+    def _wallet_credit_card_payment(self, transaction):
+        """Turn what a card payment of this order left on its payer's account
+        into credit in the payer's wallet, matched with that payment on the
+        receivable; never more than is left to give back of the payment."""
+        payment = transaction.payment_id
         open_lines = payment.move_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
-        amount = -sum(open_lines.mapped("amount_residual"))
+        left = self.env["wallet.origin"]._lock_and_left(transaction)
+        amount = min(-sum(open_lines.mapped("amount_residual")), left)
         if self.currency_id.compare_amounts(amount, 0.0) <= 0:
             return
         Ledger = self.env["wallet.transaction"].sudo()
         entry = Ledger._credit(
-            self.partner_id,
-            amount,
+            transaction.partner_id,
+            self.currency_id.round(amount),
             kind="refund",
             company=self.company_id,
             sale_order_id=self.id,
+            origin_transaction_id=transaction.id,
             description=_(
                 "Refund of %(order)s (cancelled), paid by %(provider)s",
                 order=self.name,
-                provider=payment.payment_transaction_id.provider_id.name,
+                provider=transaction.provider_id.name,
             ),
         )
         Ledger._reconcile_receivables(entry.account_payment_id | payment)

@@ -1,6 +1,8 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
+
 from psycopg2.errors import SerializationFailure
 
 from odoo import _, fields, models
@@ -8,6 +10,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import WALLET_LOCK_ATTEMPTS
+
+_logger = logging.getLogger(__name__)
 
 
 class WalletBalance(models.Model):
@@ -131,6 +135,12 @@ class WalletBalance(models.Model):
         what is held); the caller holds the lock."""
         self.ensure_one()
         if self.currency_id.compare_amounts(self._available(), amount) < 0:
+            _logger.info(
+                "Wallet of partner %s refused %s: %s available",
+                self.partner_id.id,
+                amount,
+                self._available(),
+            )
             raise UserError(
                 _(
                     "Insufficient wallet balance: %(available)s available, %(needed)s needed.",
@@ -165,6 +175,42 @@ class WalletBalance(models.Model):
         self.env["res.partner"].invalidate_model(
             ["wallet_balance", "wallet_pending", "wallet_held"]
         )
+
+    def _move_owners(self, partners):
+        """``partners`` are no longer their own commercial partner (they became
+        contacts of a company): their wallets, entries and Customer Wallet
+        journal items move to the commercial partner they now belong to.
+        The journal items that Odoo did not move already (those of entries
+        whose partner is someone else) are moved here, in one statement."""
+        self.env.flush_all()
+        wallets = self.search([("partner_id", "in", partners.ids)])
+        for wallet in wallets:
+            owner = wallet.partner_id
+            target = owner.commercial_partner_id
+            wallet._merge_into(target)
+            _logger.info("Wallet of %s (%s) moved to %s", owner.id, owner.name, target.id)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE wallet_transaction SET partner_id = %s WHERE partner_id = %s",
+                    target.id,
+                    owner.id,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move_line line
+                       SET partner_id = %s
+                      FROM res_company company
+                     WHERE company.id = line.company_id
+                       AND line.account_id = company.wallet_account_id
+                       AND line.partner_id = %s
+                    """,
+                    target.id,
+                    owner.id,
+                )
+            )
+        self.env.invalidate_all()
 
     def _merge_into(self, partner):
         """Move these wallets to ``partner`` (Merge Contacts): each is added to

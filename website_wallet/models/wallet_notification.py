@@ -1,7 +1,11 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import api, fields, models
+import logging
+
+from odoo import _, api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 BATCH = 200
 SENDER_CRON = "website_wallet.cron_send_notifications"
@@ -25,6 +29,10 @@ class WalletNotification(models.Model):
     template_id = fields.Many2one("mail.template", required=True, ondelete="cascade")
     currency_id = fields.Many2one(related="entry_id.currency_id")
     balance = fields.Monetary(help="What the wallet had available right after the event.")
+    state = fields.Selection(
+        [("queued", "Queued"), ("failed", "Failed")], default="queued", required=True, index=True
+    )
+    failure_reason = fields.Text(readonly=True)
 
     @api.model
     def _enqueue(self, entry, template, balance):
@@ -54,11 +62,38 @@ class WalletNotification(models.Model):
 
     @api.model
     def _cron_send(self):
-        notifications = self.sudo().search([], limit=BATCH)
+        """Render and queue each email on its own: one that fails (a template
+        that no longer renders, say) is recorded as failed, on its email and
+        in its entry's chatter, and the others go."""
+        notifications = self.sudo().search([("state", "=", "queued")], limit=BATCH)
+        sent = self.browse()
         for notification in notifications:
-            notification.template_id.with_context(
-                wallet_balance_after=notification.balance
-            ).send_mail(notification.entry_id.id)
-        notifications.unlink()
+            try:
+                with self.env.cr.savepoint():
+                    notification.template_id.with_context(
+                        wallet_balance_after=notification.balance
+                    ).send_mail(notification.entry_id.id)
+            except Exception as error:  # one email never blocks the others
+                notification._record_failure(error)
+            else:
+                sent |= notification
+        sent.unlink()
         if len(notifications) == BATCH:
             self.env.ref(SENDER_CRON)._trigger()
+
+    def _record_failure(self, error):
+        _logger.warning(
+            "Wallet email %s of entry %s failed: %s",
+            self.template_id.name,
+            self.entry_id.name,
+            error,
+            exc_info=True,
+        )
+        self.write({"state": "failed", "failure_reason": str(error)})
+        self.entry_id._message_log(
+            body=_(
+                "The email “%(template)s” could not be sent: %(error)s",
+                template=self.template_id.name,
+                error=error,
+            )
+        )

@@ -1,6 +1,7 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
 import math
 
 from odoo import Command, _, api, fields, models
@@ -8,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 
 from ..const import SPLIT_HOLD_EXPIRY, TOPUP_DRAFT_EXPIRY
+
+_logger = logging.getLogger(__name__)
 
 # Once an entry is done or cancelled none of these may change; on a pending
 # entry only the move to done/cancel and the links of its posting may.
@@ -112,6 +115,24 @@ class WalletTransaction(models.Model):
         ondelete="restrict",
     )
     reversal_entry_ids = fields.One2many("wallet.transaction", "reversed_entry_id", "Reversed By")
+    # What a give-back gives back (see wallet.origin): a payment, or a credit note.
+    origin_transaction_id = fields.Many2one(
+        "payment.transaction",
+        "Gives Back Payment",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The payment that this credit gives back (a refund, a cancelled order, a reversal).",
+    )
+    origin_move_id = fields.Many2one(
+        "account.move",
+        "Gives Back Credit Note",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+        help="The customer credit note that this credit settles.",
+    )
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "A wallet transaction amount must be positive."),
@@ -134,6 +155,22 @@ class WalletTransaction(models.Model):
              WHERE state != 'cancel'
             """
         )
+        # A refund to the wallet names what it gives back (wallet.origin).
+        # NOT VALID: entries booked before origins were recorded stay as they
+        # were; every new entry is checked.
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_constraint WHERE conname = 'wallet_transaction_refund_has_origin'"
+        )
+        if not self.env.cr.fetchone():
+            self.env.cr.execute(
+                """
+                ALTER TABLE wallet_transaction
+                  ADD CONSTRAINT wallet_transaction_refund_has_origin
+                CHECK (kind != 'refund' OR direction != 'credit'
+                       OR origin_transaction_id IS NOT NULL OR origin_move_id IS NOT NULL)
+                NOT VALID
+                """
+            )
 
     @api.depends("amount", "direction")
     def _compute_credit_debit(self):
@@ -188,6 +225,7 @@ class WalletTransaction(models.Model):
         """
         company = company or self.env.company
         amount = self._check_amount(amount, company)
+        self._check_origin(kind, amount, links)
         wallet = self._lock_wallet(partner, company)
         if existing := self._find_live_entry(links, "credit"):
             return existing
@@ -236,6 +274,7 @@ class WalletTransaction(models.Model):
             wallet = entry._lock_own_wallet()
             entry._check_pending()
             entry.sudo().write({"state": "done", **entry._booking_values(journal)})
+            entry._log_movement("confirmed")
             if entry.direction == "credit":
                 wallet._add(balance=entry.amount, pending=-entry.amount)
             else:
@@ -255,6 +294,7 @@ class WalletTransaction(models.Model):
             wallet = entry._lock_own_wallet()
             entry._check_pending()
             entry.sudo().write({"state": "cancel"})
+            entry._log_movement("cancelled")
             if entry.direction == "credit":
                 wallet._add(pending=-entry.amount)
             else:
@@ -285,6 +325,11 @@ class WalletTransaction(models.Model):
             )
         ledger = self.env["wallet.transaction"]
         method = ledger._debit if self.direction == "credit" else ledger._credit
+        links = {}
+        if self.direction == "debit" and self.kind == "payment" and self.payment_transaction_id:
+            # Reversing a wallet payment gives the payment back: never
+            # more than its refunds have left of it.
+            links["origin_transaction_id"] = self.payment_transaction_id.id
         return method(
             self.partner_id,
             self.amount,
@@ -292,6 +337,7 @@ class WalletTransaction(models.Model):
             company=self.company_id,
             description=_("Reversal of %(ref)s: %(reason)s", ref=self.name, reason=reason),
             reversed_entry_id=self.id,
+            **links,
         )
 
     # ------------------------------------------------------------------
@@ -316,6 +362,24 @@ class WalletTransaction(models.Model):
                 )
             )
         return rounded
+
+    @api.model
+    def _check_origin(self, kind, amount, links):
+        """A credit that gives money back names its origin, and gives back no
+        more than is left of it (``wallet.origin``, which locks the origin
+        before the wallet is locked)."""
+        origin = self.env["payment.transaction"].browse(links.get("origin_transaction_id"))
+        origin = origin or self.env["account.move"].browse(links.get("origin_move_id"))
+        if kind == "refund" and not origin:
+            raise ValidationError(
+                _("A refund to the wallet names what it gives back: a payment or a credit note.")
+            )
+        if origin:
+            self.env["wallet.origin"]._check_give_back(
+                origin,
+                amount,
+                exclude=self.env["payment.transaction"].browse(links.get("payment_transaction_id")),
+            )
 
     @api.model
     def _lock_wallet(self, partner, company):
@@ -343,7 +407,26 @@ class WalletTransaction(models.Model):
             vals.update(self.new(vals)._booking_values(journal))
         # The chatter is for what people do (activities, notes), not a copy of
         # the ledger: no creation message, no followers, nothing tracked.
-        return self.sudo().with_context(tracking_disable=True).create(vals)
+        entry = self.sudo().with_context(tracking_disable=True).create(vals)
+        entry._log_movement("created")
+        return entry
+
+    def _log_movement(self, what):
+        """One INFO line per money movement, as payment providers log each
+        notification: the entry, its amount, its wallet and its state."""
+        _logger.info(
+            "Wallet entry %s %s: %s %s %s %s of partner %s (company %s), %s, by user %s",
+            self.name,
+            what,
+            self.kind,
+            self.direction,
+            self.amount,
+            self.currency_id.name,
+            self.partner_id.id,
+            self.company_id.id,
+            self.state,
+            self.env.uid,
+        )
 
     @api.model
     def _find_live_entry(self, links, direction):
@@ -511,8 +594,7 @@ class WalletTransaction(models.Model):
             return self._link_payment(payment)
         account, wallet_journal = self.company_id._wallet_accounting()
         if self.kind in ("topup", "withdrawal"):
-            if not journal:
-                raise UserError(_("Choose the journal in which the money was received or sent."))
+            self._check_bank_journal(journal, wallet_journal)
             payment_type = "inbound" if self.kind == "topup" else "outbound"
             payment = self._post_payment(journal, payment_type, account)
         elif self.kind in ("payment", "refund"):
@@ -524,6 +606,22 @@ class WalletTransaction(models.Model):
         else:
             return {"move_id": self._post_reversal().id}
         return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
+
+    @api.model
+    def _check_bank_journal(self, journal, wallet_journal):
+        """Money received or sent by hand moves through a bank or cash journal:
+        the Wallet journal would book it on the Customer Wallet account twice,
+        and the wallet would lose money that never left."""
+        if not journal:
+            raise UserError(_("Choose the journal in which the money was received or sent."))
+        if journal == wallet_journal or journal.type not in ("bank", "cash"):
+            raise UserError(
+                _(
+                    "%(journal)s cannot receive or pay out wallet money: choose a bank or"
+                    " cash journal other than the Wallet journal.",
+                    journal=journal.display_name,
+                )
+            )
 
     def _link_payment(self, payment):
         """Link a payment made by someone else (the payment framework, a person
@@ -636,6 +734,7 @@ class WalletTransaction(models.Model):
                 {
                     "move_type": "entry",
                     "journal_id": journal.id,
+                    "partner_id": self.partner_id.id,
                     "ref": label,
                     "line_ids": [
                         Command.create(

@@ -482,3 +482,79 @@ class StripeMixin:
                 "Stripe-Signature": f"t={timestamp},v1={signature}",
             },
         )
+
+
+class RefundMixin:
+    """Giving money back through the standard buttons and wizards, as a Billing
+    user (Odoo's Invoicing rights) would."""
+
+    @classmethod
+    def setup_refund_users(cls):
+        cls.billing = new_test_user(
+            cls.env,
+            login="wallet_refund_billing",
+            groups="base.group_user,account.group_account_invoice",
+        )
+
+    def refund_wizard(self, payment, amount=None, user=None):
+        """The payment form's Refund button, then the wizard's Refund, each a
+        request of its own (nothing computed before is kept)."""
+        wizard = self.open_refund_wizard(payment, amount=amount, user=user)
+        wizard.action_refund()
+        return wizard
+
+    def open_refund_wizard(self, payment, amount=None, user=None):
+        """The Refund button: the wizard, saved, not yet confirmed (a tab left open)."""
+        self.env.invalidate_all()
+        payment = payment.with_user(user or self.billing)
+        action = payment.action_refund_wizard()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user or self.billing)
+            .with_context(active_model="account.payment", active_id=payment.id)
+            .create({})
+        )
+        if amount is not None:
+            wizard.amount_to_refund = amount
+        return wizard
+
+    def wallet_line(self, move):
+        return move.line_ids.filtered(
+            lambda line: line.account_id == self.company.wallet_account_id
+        )
+
+    def credit_note_for(self, invoice, user=None):
+        """The invoice's Credit Note button and wizard, then Confirm."""
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(user or self.env.user)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "returned"})
+        )
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        return credit_note
+
+    def paid_order(self, amount, provider=None, payer=None):
+        """A confirmed shop order paid in full, by the wallet or by ``provider``'s
+        card; ``payer``: the contact whose payment it is (the order's by default)."""
+        order = self.make_order(amount)
+        order.website_id = self.env["website"].get_current_website()
+        order.action_confirm()
+        if provider:
+            tx = self.env["payment.transaction"].create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": provider.payment_method_ids[:1].id,
+                    "amount": amount,
+                    "currency_id": self.currency.id,
+                    "partner_id": (payer or self.contact).id,
+                    "sale_order_ids": [Command.set(order.ids)],
+                }
+            )
+            tx._set_done()
+        else:
+            tx = self.wallet_tx(amount, order=order)
+            self.pay(tx)
+        tx._post_process()
+        return order, tx

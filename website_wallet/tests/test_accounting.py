@@ -55,7 +55,13 @@ class TestAccounting(WalletCommon):
 
     def test_refund_to_the_wallet_credits_the_liability_against_the_credit_note(self):
         credit_note = self.make_invoice(20.0, move_type="out_refund")
-        entry = self.Ledger._credit(self.contact, 20.0, kind="refund", invoice_id=credit_note.id)
+        entry = self.Ledger._credit(
+            self.contact,
+            20.0,
+            kind="refund",
+            invoice_id=credit_note.id,
+            origin_move_id=credit_note.id,
+        )
         self.assertEqual(entry.account_payment_id.payment_type, "outbound")
         self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
         self.assertEqual(self.customer.wallet_balance, 20.0)

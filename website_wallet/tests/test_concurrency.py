@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase
 from odoo.tools import mute_logger
 
-from .common import committed_wallet
+from .common import committed_tabs, committed_wallet, in_parallel, process_wallet_payment
 
 
 class TestConcurrentDebits(TransactionCase):
@@ -88,4 +88,40 @@ class TestConcurrentDebits(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             self.assertEqual(env["res.partner"].browse(self.hot_partner_id).wallet_balance, 80.0)
+            self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
+
+
+class TestConcurrentRefunds(TransactionCase):
+    """Two users refund one wallet payment at the same moment, each in a
+    database cursor of its own, as two browser tabs would: it is given back
+    once.  The data must be committed for the second cursor to see it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner_id = committed_wallet(cls.registry, "Refund Race Customer", 100.0)
+        _orders, (cls.tx_id,) = committed_tabs(cls.registry, cls.partner_id, 60.0, 1, 1)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            process_wallet_payment(env, cls.tx_id)
+            env["payment.transaction"].browse(cls.tx_id)._post_process()
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_two_refunds_of_one_payment_at_once_give_it_back_once(self):
+        def refund(env, _tab):
+            try:
+                env["payment.transaction"].browse(self.tx_id).action_refund(amount_to_refund=60.0)
+            except UserError:
+                env.cr.rollback()
+                return "refused"
+            return "refunded"
+
+        outcomes = in_parallel(self.registry, refund, ["first tab", "second tab"])
+        self.assertEqual(sorted(outcomes.values()), ["refunded", "refused"], outcomes)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            partner = env["res.partner"].browse(self.partner_id)
+            self.assertEqual(partner.wallet_balance, 100.0)
+            refunds = env["payment.transaction"].browse(self.tx_id).child_transaction_ids
+            self.assertEqual(len(refunds), 1)
             self.assertEqual(env["wallet.transaction"]._check_ledger(), [])

@@ -1,3 +1,4 @@
+import logging
 from unittest.mock import patch
 
 from .common import WalletCommon, WalletProviderMixin
@@ -108,3 +109,54 @@ class TestNotifications(WalletProviderMixin, WalletCommon):
             self.env["wallet.notification"]._wake_sender()
         trigger.assert_called_once()
         self.assertEqual(trigger.call_args.args[0].id, cron.id)
+
+    def test_an_email_that_fails_to_render_does_not_block_the_others(self):
+        """One broken email is recorded as failed, on the queue and in its entry's
+        chatter; the emails queued after it are sent."""
+        first, broken, last = (self.topup(amount) for amount in (1.0, 2.0, 3.0))
+        template = type(self.env["mail.template"])
+        send_mail = template.send_mail
+
+        def fail_for_broken(templates, res_id, *args, **kwargs):
+            if res_id == broken.id:
+                raise ValueError("the template no longer renders")
+            return send_mail(templates, res_id, *args, **kwargs)
+
+        with (
+            patch.object(template, "send_mail", fail_for_broken),
+            self.assertLogs("odoo.addons.website_wallet.models.wallet_notification", "WARNING"),
+        ):
+            self.env["wallet.notification"]._cron_send()
+        self.assertEqual(len(self.mails(first)), 1)
+        self.assertEqual(len(self.mails(last)), 1)
+        self.assertFalse(self.mails(broken))
+        failed = self.env["wallet.notification"].search([("entry_id", "=", broken.id)])
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("no longer renders", failed.failure_reason)
+        self.assertIn("could not be sent", broken.message_ids[:1].body)
+        self.env["wallet.notification"]._cron_send()
+        self.assertEqual(failed.state, "failed", "not tried again and again")
+
+
+class TestMoneyIsLogged(WalletProviderMixin, WalletCommon):
+    """Each money movement and each refusal leaves an INFO line, as payment
+    providers log each notification.  (The level is given as a number: Odoo
+    names its RUNBOT level "INFO" too.)"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_wallet_provider()
+
+    def test_movements_and_refusals_are_logged(self):
+        with self.assertLogs("odoo.addons.website_wallet", logging.INFO) as logs:
+            entry = self.topup(20.0)
+            tx = self.wallet_tx(50.0, order=self.make_order(50.0))
+            self.assertFalse(self.pay(tx))
+        output = "\n".join(logs.output)
+        self.assertIn(f"Wallet entry {entry.name} created: topup credit 20.0", output)
+        self.assertIn(f"Wallet payment {tx.reference} refused: Insufficient wallet balance", output)
+        with self.assertLogs("odoo.addons.website_wallet", logging.INFO) as logs:
+            wire = self.wire_topup(30.0)
+            wire.with_user(self.wallet_manager).action_confirm()
+        self.assertIn(f"Wallet entry {wire.name} confirmed", "\n".join(logs.output))

@@ -6,50 +6,18 @@ agree."""
 
 from unittest.mock import patch
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import (
+    RefundMixin,
     StripeMixin,
     TopupFlowMixin,
     WalletCommon,
     WalletHttpCommon,
     WalletProviderMixin,
 )
-
-
-class RefundMixin:
-    @classmethod
-    def setup_refund_users(cls):
-        cls.billing = new_test_user(
-            cls.env,
-            login="wallet_refund_billing",
-            groups="base.group_user,account.group_account_invoice",
-        )
-
-    def refund_wizard(self, payment, amount=None, user=None):
-        """The payment form's Refund button, then the wizard's Refund, each a
-        request of its own (nothing computed before is kept)."""
-        self.env.invalidate_all()
-        payment = payment.with_user(user or self.billing)
-        action = payment.action_refund_wizard()
-        wizard = (
-            self.env[action["res_model"]]
-            .with_user(user or self.billing)
-            .with_context(active_model="account.payment", active_id=payment.id)
-            .create({})
-        )
-        if amount is not None:
-            wizard.amount_to_refund = amount
-        wizard.action_refund()
-        return wizard
-
-    def wallet_line(self, move):
-        return move.line_ids.filtered(
-            lambda line: line.account_id == self.company.wallet_account_id
-        )
 
 
 @tagged("post_install", "-at_install")
@@ -326,16 +294,6 @@ class TestRefundToTheWallet(RefundMixin, WalletProviderMixin, WalletCommon):
         self.assertEqual(tx.payment_id.amount_available_for_refund, 0.0)
         self.assertBooksAgree()
 
-    def credit_note_for(self, invoice):
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id, "reason": "returned"})
-        )
-        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
-        credit_note.action_post()
-        return credit_note
-
     def test_a_credit_note_is_refunded_to_the_wallet_whatever_paid_the_invoice(self):
         paid_by_bank = self.make_invoice(70.0)
         self.env["account.payment.register"].with_context(
@@ -381,28 +339,6 @@ class TestRefundToTheWallet(RefundMixin, WalletProviderMixin, WalletCommon):
                 {"journal_id": self.company.wallet_journal_id.id}
             )._create_payments()
         self.assertBooksAgree()
-
-    def paid_order(self, amount, provider=None):
-        order = self.make_order(amount)
-        order.website_id = self.env["website"].get_current_website()
-        order.action_confirm()
-        if provider:
-            tx = self.env["payment.transaction"].create(
-                {
-                    "provider_id": provider.id,
-                    "payment_method_id": provider.payment_method_ids[:1].id,
-                    "amount": amount,
-                    "currency_id": self.currency.id,
-                    "partner_id": self.contact.id,
-                    "sale_order_ids": [Command.set(order.ids)],
-                }
-            )
-            tx._set_done()
-        else:
-            tx = self.wallet_tx(amount, order=order)
-            self.pay(tx)
-        tx._post_process()
-        return order, tx
 
     def test_a_cancelled_order_paid_with_the_wallet_returns_the_money(self):
         self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)

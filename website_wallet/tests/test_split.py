@@ -44,8 +44,17 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
         return self.make_jsonrpc_request("/shop/payment/wallet", {"use": use})
 
     def pay_rest(self, order, amount, provider=None):
-        """What the payment form does with the split on: the order's route."""
-        return self.order_transaction(order, amount, provider=provider or self.demo)
+        """What the payment form does with the split on: the shop's own route."""
+        processing = self.make_jsonrpc_request(
+            f"/shop/payment/transaction/{order.id}",
+            self.form_params(
+                provider or self.demo,
+                amount,
+                access_token=order._portal_ensure_token(),
+                landing_route="/shop/payment/validate",
+            ),
+        )
+        return self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
 
     def simulate(self, tx, state):
         self.make_jsonrpc_request(
@@ -69,7 +78,7 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
         self.assertIn("o_wallet_split_toggle", page)
         self.assertRegex(page, r'o_wallet_split_toggle"[^>]*checked')
         self.assertIn('data-amount="507.5"', page)
-        self.assertIn(f'data-transaction-route="/my/orders/{order.id}/transaction', page)
+        self.assertIn(f'data-transaction-route="/shop/payment/transaction/{order.id}"', page)
         self.assertNotIn(f'data-provider-id="{self.wallet_provider.id}"', page)
         self.assertNotIn(f'data-provider-id="{self.transfer.id}"', page)
         self.assertIn("o_wallet_split_note", page)
@@ -196,6 +205,77 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
         self.logout()
         with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
             self.use_wallet()
+        self.assertBooksAgree()
+
+    def test_the_wallet_part_is_paid_only_with_the_rest_never_through_the_wallet_route(self):
+        """The part's reference is predictable; posting it to the wallet's own
+        processing route is refused, and the part is captured with the card."""
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        card = self.pay_rest(order, 507.50)
+        part = card.wallet_split_transaction_id
+        with mute_logger("odoo.http", "odoo.addons.payment.models.payment_transaction"):
+            self.submit(part)
+        self.assertEqual(part.state, "draft")
+        self.assertEqual(part.wallet_transaction_ids.state, "pending", "still only held")
+        self.assertBooksAgree()
+        self.simulate(card, "done")
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual((part.state, part.wallet_transaction_ids.state), ("done", "done"))
+        self.assertEqual((order.state, order.amount_paid), ("sale", 750.0))
+        self.assertBooksAgree()
+
+    def test_the_stored_choice_never_makes_the_order_page_unpayable(self):
+        """The order's own page has no toggle: it ignores the choice made at the
+        shop's payment step, offers every provider and takes the whole total."""
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        order.require_payment = True
+        page = self.url_open(order.get_portal_url()).text
+        self.assertIn(f'data-provider-id="{self.demo.id}"', page)
+        self.assertIn(f'data-provider-id="{self.transfer.id}"', page)
+        self.assertNotIn("o_wallet_split_toggle", page)
+        card = self.order_transaction(order, 750.0, provider=self.demo)
+        self.assertFalse(card.wallet_split_transaction_id)
+        self.assertEqual(self.held(), 0.0)
+        self.simulate(card, "done")
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual((order.state, order.amount_paid), ("sale", 750.0))
+        self.assertEqual(self.customer.wallet_balance, 242.50)
+        self.assertBooksAgree()
+
+    def test_the_rest_runs_the_checks_of_a_plain_shop_payment(self):
+        """The card part goes through the shop's route: the cart must be ready to
+        be paid, and every module's check of the transaction runs."""
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        checked = []
+        sale_order = type(self.env["sale.order"])
+        original = sale_order._check_cart_is_ready_to_be_paid
+
+        def check_cart(orders):
+            checked.append(orders.id)
+            return original(orders)
+
+        with patch.object(sale_order, "_check_cart_is_ready_to_be_paid", check_cart):
+            card = self.pay_rest(order, 507.50)
+        self.assertEqual(checked, [order.id])
+        self.assertEqual(card.amount, 507.50)
+        self.assertEqual(card.wallet_split_transaction_id.amount, 242.50)
+
+        # Goods need a shipping method before the shop takes money.
+        goods = self.make_product("Split Goods", 10.0)
+        goods.type = "consu"
+        self.cart(goods)
+        split = self.use_wallet()  # a new attempt, for the new total
+        attempts = order.transaction_ids
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.pay_rest(order, split["remaining_amount"])
+        self.assertEqual(order.transaction_ids, attempts, "no new payment")
+        self.assertEqual(self.held(), 0.0, "the changed cart released the first hold")
         self.assertBooksAgree()
 
     def test_the_toggle_is_off_by_default_and_can_be_switched_off(self):

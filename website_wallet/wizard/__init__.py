@@ -1,3 +1,4 @@
+from . import account_payment_register
 from . import base_partner_merge_automatic_wizard
 from . import wallet_adjustment_wizard
 from . import wallet_period_mixin
