@@ -1,5 +1,5 @@
 # The two commands of the README, plus helpers.  Each script does its own setup.
-.PHONY: run test lint bench pot screenshots
+.PHONY: run test lint bench pot screenshots fuzz core-tests
 
 run:
 	scripts/run.sh
@@ -18,3 +18,9 @@ pot:
 
 screenshots:
 	scripts/screenshots.sh
+
+fuzz:
+	scripts/fuzz.sh
+
+core-tests:
+	scripts/core_tests.sh
