@@ -51,13 +51,17 @@ GUARDED_TRANSACTION_FIELDS = frozenset(
     }
 )
 
-# Why the wallet is not offered in a payment form, as the availability report
-# says it.
+# Why the wallet cannot pay: the payment form reports it, and the check made
+# under the wallet's lock refuses the payment with it.
 UNAVAILABLE_REASONS = {
     "disabled": _lt("the wallet is turned off on this website"),
+    "provider": _lt("the wallet cannot pay %(document)s"),
     "not_owner": _lt("only a logged-in customer pays with their own wallet"),
     "no_document": _lt("the wallet pays orders and invoices only"),
     "currency": _lt("the wallet holds %(currency)s only"),
+    "cancelled": _lt("%(document)s is cancelled"),
+    "paid": _lt("%(document)s is already paid"),
+    "not_invoice": _lt("%(document)s cannot be paid with the wallet"),
     "validation": _lt("the wallet only makes payments"),
     "topup": _lt("a wallet cannot pay its own top-up"),
     "balance": _lt("insufficient wallet balance"),

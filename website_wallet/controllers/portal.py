@@ -1,9 +1,9 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
 from odoo import _, fields, http
 from odoo.exceptions import ValidationError
@@ -165,7 +165,8 @@ class WalletPortal(PaymentPortal):
 
     @http.route("/my/wallet/add", type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_wallet_add(self, amount=None, return_url=None, **kwargs):
-        """The Add Money form; a posted amount (CSRF-checked) goes to the payment step.
+        """The Add Money form; a posted amount (CSRF-checked) goes to Odoo's
+        own payment page (``/payment/pay``), for a wallet top-up.
 
         ``return_url`` is where the shopper came from (a cart or an invoice that
         the wallet could not pay yet): the status page links back to it.
@@ -178,8 +179,20 @@ class WalletPortal(PaymentPortal):
         value, error = request.website._wallet_parse_topup_amount(amount)
         if error:
             return self._render_wallet_add(amount=amount, error=error)
-        digits = request.env.company.currency_id.decimal_places
-        return request.redirect(f"/my/wallet/pay?amount={value:.{digits}f}")
+        partner = request.env.user.partner_id
+        company = request.env.company
+        currency = company.currency_id
+        query = urlencode(
+            {
+                "amount": f"{value:.{currency.decimal_places}f}",
+                "currency_id": currency.id,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "access_token": payment_utils.generate_access_token(partner.id, value, currency.id),
+                "is_wallet_topup": 1,
+            }
+        )
+        return request.redirect(f"/payment/pay?{query}")
 
     def _render_wallet_add(self, amount=None, error=None):
         currency = request.env.company.currency_id
@@ -195,57 +208,11 @@ class WalletPortal(PaymentPortal):
         )
         return request.render("website_wallet.portal_wallet_add", values)
 
-    @http.route("/my/wallet/pay", type="http", auth="user", website=True, methods=["GET"])
-    def portal_wallet_pay(self, amount=None, **kwargs):
-        """The payment step: Odoo's own payment form, for the top-up amount."""
-        self._ensure_wallet_enabled()
-        value, error = request.website._wallet_parse_topup_amount(amount)
-        if error:
-            return self._render_wallet_add(amount=amount, error=error)
-        partner = request.env.user.partner_id
-        company = request.env.company
-        currency = company.currency_id
-        report = {}
-        providers_sudo = (
-            request.env["payment.provider"]
-            .sudo()
-            ._get_compatible_providers(
-                company.id,
-                partner.id,
-                value,
-                currency_id=currency.id,
-                report=report,
-                is_wallet_topup=True,
-                website_id=request.website.id,
-            )
-        )
-        payment_methods_sudo = (
-            request.env["payment.method"]
-            .sudo()
-            ._get_compatible_payment_methods(
-                providers_sudo.ids, partner.id, currency_id=currency.id, report=report
-            )
-        )
-        tokens_sudo = (
-            request.env["payment.token"]
-            .sudo()
-            ._get_available_tokens(providers_sudo.ids, partner.id)
-        )
-        values = self._wallet_values(
-            page_name="wallet_pay",
-            amount=value,
-            partner_id=partner.id,
-            providers_sudo=providers_sudo,
-            payment_methods_sudo=payment_methods_sudo,
-            tokens_sudo=tokens_sudo,
-            availability_report=report,
-            show_tokenize_input_mapping=self._compute_show_tokenize_input_mapping(providers_sudo),
-            transaction_route="/my/wallet/transaction",
-            landing_route="/my/wallet/status",
-            access_token=payment_utils.generate_access_token(partner.id, value, currency.id),
-            submit_button_label=_("Add %(amount)s", amount=currency.format(value)),
-        )
-        return request.render("website_wallet.portal_wallet_pay", values)
+    def _get_payment_page_template_xmlid(self, is_wallet_topup=False, **kwargs):
+        """Override of `payment`: a top-up's payment page is My Wallet's Add Money."""
+        if is_wallet_topup:
+            return "website_wallet.portal_wallet_pay"
+        return super()._get_payment_page_template_xmlid(**kwargs)
 
     @http.route("/my/wallet/transaction", type="json", auth="user", website=True)
     def portal_wallet_transaction(self, amount, access_token, **kwargs):
@@ -313,10 +280,16 @@ class WalletPortal(PaymentPortal):
     # Payment forms of documents: the wallet's shortfall
     # ------------------------------------------------------------------
 
-    def _get_extra_payment_form_values(self, **kwargs):
-        """A payment link of an order or an invoice (``/payment/pay``) shows the
-        wallet's shortfall as the other payment pages do."""
+    def _get_extra_payment_form_values(self, is_wallet_topup=False, **kwargs):
+        """Override of `payment`.  A wallet top-up's payment page (Add Money)
+        creates its transaction through the wallet's route, lands on the
+        wallet's status page and never offers the wallet itself (see
+        ``payment.provider._wallet_form_refusal``); a payment link of an order
+        or an invoice shows the wallet's shortfall as the other payment pages
+        do."""
         values = super()._get_extra_payment_form_values(**kwargs)
+        if is_wallet_topup:
+            return {**values, **self._wallet_topup_form_values(kwargs.get("amount"))}
         document = {
             key: self._cast_as_int(kwargs.get(key))
             for key in ("sale_order_id", "invoice_id")
@@ -327,3 +300,17 @@ class WalletPortal(PaymentPortal):
                 kwargs["partner_id"], kwargs["amount"], **document
             )
         return values
+
+    def _wallet_topup_form_values(self, amount):
+        if request.env.user._is_public():
+            raise Forbidden()
+        value, error = request.website._wallet_parse_topup_amount(amount)
+        if error:
+            raise BadRequest(error)
+        currency = request.env.company.currency_id
+        return self._wallet_values(
+            page_name="wallet_pay",
+            transaction_route="/my/wallet/transaction",
+            landing_route="/my/wallet/status",
+            submit_button_label=_("Add %(amount)s", amount=currency.format(value)),
+        )

@@ -1,4 +1,4 @@
-from . import wallet_split_mixin
+from . import wallet_document_mixin
 from . import account_chart_template
 from . import account_move
 from . import account_move_line
@@ -6,6 +6,8 @@ from . import account_payment
 from . import ir_module_module
 from . import payment_provider
 from . import payment_transaction
+from . import payment_transaction_topup
+from . import payment_transaction_split
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -14,4 +16,9 @@ from . import wallet_balance
 from . import wallet_notification
 from . import wallet_origin
 from . import wallet_transaction
+from . import wallet_transaction_actions
+from . import wallet_transaction_booking
+from . import wallet_transaction_check
+from . import wallet_transaction_notification
+from . import wallet_transaction_portal
 from . import website

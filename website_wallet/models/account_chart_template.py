@@ -14,7 +14,7 @@ class AccountChartTemplate(models.AbstractModel):
 
         The journal is not declared as template data: its account is the
         Customer Wallet liability, whose code is picked free in each chart
-        (next to 219000), which static template data cannot do."""
+        (after its current liabilities), which static template data cannot do."""
         result = super()._post_load_data(template_code, company, template_data)
         (company or self.env.company)._wallet_setup_accounting()
         return result

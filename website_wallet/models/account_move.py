@@ -15,7 +15,7 @@ class AccountMove(models.Model):
     """
 
     _name = "account.move"
-    _inherit = ["account.move", "wallet.split.mixin"]
+    _inherit = ["account.move", "wallet.document.mixin"]
 
     wallet_refundable = fields.Boolean(
         compute="_compute_wallet_refundable",
@@ -34,8 +34,30 @@ class AccountMove(models.Model):
                 and not move.currency_id.is_zero(Origin._left(move))
             )
 
-    def _wallet_amount_due(self):
-        return self.amount_residual
+    def _wallet_amounts_due(self):
+        """The invoice's residual, then the next installment or the
+        early-payment amount its portal page offers."""
+        self.ensure_one()
+        amounts = [self.amount_residual]
+        if self.move_type == "out_invoice" and self.state == "posted":
+            next_payment = self._get_invoice_next_payment_values()
+            amounts += [
+                amount
+                for amount in (
+                    next_payment.get("next_amount_to_pay"),
+                    next_payment.get("amount_due"),
+                )
+                if amount and not self.currency_id.is_zero(amount - self.amount_residual)
+            ]
+        return amounts
+
+    def _wallet_payable_refusal(self):
+        self.ensure_one()
+        if self.move_type != "out_invoice" or self.state != "posted":
+            return "not_invoice"
+        if self.currency_id.is_zero(self.amount_residual):
+            return "paid"
+        return None
 
     def action_refund_to_wallet(self):
         """Refund a customer credit note to the customer's wallet (store credit

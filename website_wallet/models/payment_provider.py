@@ -51,24 +51,31 @@ class PaymentProvider(models.Model):
 
     @api.model
     def _get_compatible_providers(self, *args, report=None, **kwargs):
-        """Offer the wallet only where it can pay (tokenization and express
-        checkout are already refused by the framework, since the wallet
-        supports neither)."""
+        """Override of `payment` to offer the wallet only where it can pay
+        (tokenization and express checkout are already refused by the
+        framework, since the wallet supports neither), and only cards for the
+        rest of a split."""
         providers = super()._get_compatible_providers(*args, report=report, **kwargs)
         wallets = providers.filtered(lambda provider: provider.code == PROVIDER_CODE)
-        if wallets and (reason := self._wallet_unavailable_reason(*args, **kwargs)):
+        if wallets and (refusal := wallets[:1]._wallet_form_refusal(*args, **kwargs)):
             providers -= wallets
             payment_utils.add_to_report(
-                report, wallets, available=False, reason=self._wallet_reason_text(reason, *args)
+                report, wallets, available=False, reason=self._wallet_reason_text(*refusal)
             )
         if self._wallet_split_in_use(*args, **kwargs):
-            # The wallet pays its part; the rest cannot wait days for a transfer.
-            excluded = providers.filtered(lambda p: p.code in (PROVIDER_CODE, "custom"))
+            excluded = providers.filtered(
+                lambda p: p.code == PROVIDER_CODE or p._wallet_pays_later()
+            )
             providers -= excluded
             payment_utils.add_to_report(
-                report, excluded, available=False, reason=str(UNAVAILABLE_REASONS["split"])
+                report, excluded, available=False, reason=self._wallet_reason_text("split")
             )
         return providers
+
+    def _wallet_pays_later(self):
+        """Whether the money arrives after the payment step (a wire transfer,
+        paying on site): a wallet part held for the rest cannot wait for it."""
+        return self.code == "custom"
 
     @api.model
     def _wallet_split_in_use(
@@ -78,83 +85,95 @@ class PaymentProvider(models.Model):
         wallet, on a page that offers it (see ``offer_split``)."""
         if not self.env.context.get("wallet_split_offered"):
             return False
-        document = self.env["sale.order"].sudo().browse(sale_order_id).exists()
-        document = document or self.env["account.move"].sudo().browse(invoice_id).exists()
+        document = self._wallet_document_of(sale_order_id, invoice_id)
         if not document.wallet_use_balance:
             return False
         return document._wallet_split(self.env["res.partner"].browse(partner_id))["use"]
 
     @api.model
-    def _wallet_unavailable_reason(
+    def _wallet_document_of(self, sale_order_id=None, invoice_id=None):
+        """The order or the invoice that a payment form pays, if any."""
+        document = self.env["sale.order"].sudo().browse(sale_order_id).exists()
+        return document or self.env["account.move"].sudo().browse(invoice_id).exists()
+
+    # ------------------------------------------------------------------
+    # When the wallet can pay: one set of rules, for the form and the lock
+    # ------------------------------------------------------------------
+
+    def _wallet_refusal(self, documents, currency):
+        """Why this wallet provider cannot pay ``documents`` in ``currency``, as
+        ``(key of UNAVAILABLE_REASONS, values)``, or None.
+
+        The payment form asks before it offers the wallet, and the wallet's
+        payment asks again under the wallet's lock, where a second tab, a
+        double submit or another route may have paid the documents meanwhile
+        (``payment.transaction._wallet_check_debit``).
+        """
+        self.ensure_one()
+        names = ", ".join(documents.mapped("name"))
+        websites = documents.filtered(lambda doc: doc._name == "sale.order").website_id
+        websites = websites or self.env["website"].get_current_website()
+        if not all(websites.mapped("wallet_enabled")):
+            return "disabled", {}
+        if (
+            self.state == "disabled"
+            or not self.is_published
+            or documents.company_id != self.company_id
+        ):
+            return "provider", {"document": names}
+        wallet_currency = self.company_id.currency_id
+        if (currency | documents.currency_id) != wallet_currency:
+            return "currency", {"currency": wallet_currency.name}
+        for document in documents:
+            if reason := document._wallet_payable_refusal():
+                return reason, {"document": document.name}
+        return None
+
+    def _wallet_form_refusal(
         self,
         company_id,
         partner_id,
         amount,
         currency_id=None,
         is_validation=False,
-        website_id=None,
         sale_order_id=None,
         invoice_id=None,
         is_wallet_topup=False,
         **kwargs,
     ):
-        """Why the wallet cannot pay here (a key of ``UNAVAILABLE_REASONS``), or None.
+        """Why the payment form does not offer this wallet provider, as
+        ``_wallet_refusal`` says it, or None.
 
-        Only the logged-in customer's own wallet pays, on a website where the
-        wallet is on, in the company currency, an order or an invoice (never a
-        payment link with no document, a validation or a top-up), and only
-        when the balance covers what the document asks for.
+        Besides the rules of any wallet payment, only the logged-in customer's
+        own wallet is offered, for an order or an invoice (never a payment
+        link with no document, a validation or a top-up), and only when the
+        balance covers the least that the document asks for.
         """
         user = self.env.user
         partner = self.env["res.partner"].browse(partner_id)
-        company = self.env["res.company"].browse(company_id)
-        website = (
-            self.env["website"].browse(website_id)
-            if website_id
-            else self.env["website"].get_current_website()
-        )
-        if not website.wallet_enabled:
-            return "disabled"
         if (
             user._is_public()
             or partner.commercial_partner_id != user.partner_id.commercial_partner_id
         ):
-            return "not_owner"
+            return "not_owner", {}
         if is_validation:
-            return "validation"
+            return "validation", {}
         if is_wallet_topup:
-            return "topup"
-        if not (sale_order_id or invoice_id):
-            return "no_document"
-        if currency_id and currency_id != company.currency_id.id:
-            return "currency"
-        balance = partner.sudo().with_company(company).wallet_balance
-        needed = self._wallet_amount_needed(amount, invoice_id)
-        if company.currency_id.compare_amounts(balance, needed) < 0:
-            return "balance"
+            return "topup", {}
+        document = self._wallet_document_of(sale_order_id, invoice_id)
+        if not document:
+            return "no_document", {}
+        currency = self.env["res.currency"].browse(currency_id) or document.currency_id
+        if refusal := self._wallet_refusal(document, currency):
+            return refusal
+        balance = partner.sudo().with_company(document.company_id).wallet_balance
+        if document.currency_id.compare_amounts(balance, min(document._wallet_amounts_due())) < 0:
+            return "balance", {}
         return None
 
     @api.model
-    def _wallet_reason_text(self, reason, company_id, *args):
-        currency = self.env["res.company"].browse(company_id).currency_id
-        return str(UNAVAILABLE_REASONS[reason]) % {"currency": currency.name}
-
-    @api.model
-    def _wallet_amount_needed(self, amount, invoice_id=None):
-        """The least the wallet must hold to pay: the amount asked, or for an
-        invoice the smallest amount its page offers (an installment, the
-        early-payment amount, the residual), which is less than the total that
-        the invoice page passes as the amount."""
-        invoice = self.env["account.move"].sudo().browse(invoice_id).exists()
-        if not invoice:
-            return amount
-        next_payment = invoice._get_invoice_next_payment_values()
-        offered = [
-            next_payment.get("next_amount_to_pay"),
-            next_payment.get("amount_due"),
-            invoice.amount_residual,
-        ]
-        return min(value for value in offered if value)
+    def _wallet_reason_text(self, reason, values=None):
+        return str(UNAVAILABLE_REASONS[reason]) % (values or {})
 
     @api.model
     def _wallet_shortfall(self, partner_id, amount, sale_order_id=None, invoice_id=None):
@@ -162,33 +181,34 @@ class PaymentProvider(models.Model):
         wallet out: the available balance, the amount needed and the missing
         amount; an empty dict when the wallet is offered or excluded for
         another reason."""
-        document = self.env["sale.order"].sudo().browse(sale_order_id).exists()
-        document = document or self.env["account.move"].sudo().browse(invoice_id).exists()
-        company = document.company_id
-        if not company or not self.sudo().search_count(
-            [
-                *self._check_company_domain(company),
-                ("code", "=", PROVIDER_CODE),
-                ("state", "in", ("enabled", "test")),
-                ("is_published", "=", True),
-            ],
-            limit=1,
-        ):
-            return {}
-        reason = self._wallet_unavailable_reason(
-            company.id,
+        document = self._wallet_document_of(sale_order_id, invoice_id)
+        wallet = (
+            self.sudo().search(
+                [
+                    *self._check_company_domain(document.company_id),
+                    ("code", "=", PROVIDER_CODE),
+                    ("state", "in", ("enabled", "test")),
+                    ("is_published", "=", True),
+                ],
+                limit=1,
+            )
+            if document
+            else self
+        )
+        refusal = wallet and wallet._wallet_form_refusal(
+            document.company_id.id,
             partner_id,
             amount,
             currency_id=document.currency_id.id,
             sale_order_id=sale_order_id,
             invoice_id=invoice_id,
         )
-        if reason != "balance":
+        if not refusal or refusal[0] != "balance":
             return {}
-        currency = company.currency_id
-        balance = self.env["res.partner"].sudo().browse(partner_id).with_company(company)
-        balance = balance.wallet_balance
-        needed = self._wallet_amount_needed(amount, invoice_id)
+        currency = document.company_id.currency_id
+        partner = self.env["res.partner"].sudo().browse(partner_id)
+        balance = partner.with_company(document.company_id).wallet_balance
+        needed = min(document._wallet_amounts_due())
         missing = currency.round(needed - balance)
         return {
             "balance": balance,

@@ -93,11 +93,19 @@ class ResCompany(models.Model):
             company._wallet_route_journal_payments()
 
     def _wallet_create_account(self):
+        """A current liability account, with the first free code after the
+        current liabilities the company's chart already has."""
         self.ensure_one()
         Account = self.env["account.account"].with_company(self)
+        current_liabilities = Account.search(
+            [
+                *Account._check_company_domain(self),
+                ("account_type", "=", "liability_current"),
+            ]
+        )
+        codes = sorted(code for code in current_liabilities.mapped("code") if code)
         receivable = self.partner_id.with_company(self).property_account_receivable_id
-        digits = len(receivable.code or "") or 6
-        start = "219".ljust(digits, "0")
+        start = codes[-1] if codes else "2".ljust(len(receivable.code or "") or 6, "0")
         return Account.create(
             {
                 "name": _("Customer Wallet"),

@@ -9,15 +9,33 @@ from ..const import PROVIDER_CODE
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "wallet.split.mixin"]
+    _inherit = ["sale.order", "wallet.document.mixin"]
 
-    def _wallet_amount_due(self):
+    def _wallet_amounts_due(self):
+        """The order's total less what other transactions paid or authorised,
+        or the prepayment its portal page asks for."""
+        self.ensure_one()
+        currency = self.currency_id
         paid = sum(
             tx.amount
             for tx in self.sudo().transaction_ids
             if tx.state in ("authorized", "done") and tx.operation != "refund"
         )
-        return self.amount_total - paid
+        due = currency.round(self.amount_total - paid)
+        amounts = [due]
+        if self.state in ("draft", "sent") and self.require_payment:
+            prepayment = currency.round(self._get_prepayment_required_amount() - paid)
+            if 0 < prepayment < due:
+                amounts.append(prepayment)
+        return amounts
+
+    def _wallet_payable_refusal(self):
+        self.ensure_one()
+        if self.state == "cancel":
+            return "cancelled"
+        if self.currency_id.compare_amounts(self._wallet_amounts_due()[0], 0.0) <= 0:
+            return "paid"
+        return None
 
     def _cart_update(self, *args, **kwargs):
         """A changed cart releases the wallet part held for it: the split is

@@ -4,11 +4,9 @@
 import logging
 import math
 
-from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_is_zero
-
-from ..const import SPLIT_HOLD_EXPIRY, TOPUP_DRAFT_EXPIRY
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_is_zero
 
 _logger = logging.getLogger(__name__)
 
@@ -29,10 +27,13 @@ class WalletTransaction(models.Model):
     The ledger service is the set of ``_credit``/``_debit``/``_confirm``/
     ``_cancel``/``_reverse`` methods below: they are the only code that moves
     money.  Each takes the wallet's row lock, checks, writes the entry, moves
-    the aggregate (``wallet.balance``) and posts the accounting entry, all in
-    the caller's database transaction.  Nobody holds write access on this
-    model: the service writes as superuser after its own checks, and
-    ``write``/``unlink`` refuse any change a ledger must not allow, even then.
+    the aggregate (``wallet.balance``) and posts the accounting entry
+    (``wallet_transaction_booking.py``), all in the caller's database
+    transaction.  The ledger is a leaf: it never calls back into payment
+    transactions, orders or invoices; their code calls it.  Nobody holds
+    write access on this model: the service writes as superuser after its own
+    checks, and ``write``/``unlink`` refuse any change a ledger must not
+    allow, even then.
     """
 
     _name = "wallet.transaction"
@@ -245,19 +246,15 @@ class WalletTransaction(models.Model):
 
         The wallet row stays locked until the transaction ends, so a second
         debit waits for this one and then sees the lowered balance; it can
-        never spend the same funds.  What a payment transaction pays for is
-        checked again under that lock, so two tabs or two routes can never pay
-        one document twice.
+        never spend the same funds.  A payment transaction's caller takes the
+        lock first and checks what its documents still owe under it, so two
+        tabs or two routes can never pay one document twice.
         """
         company = company or self.env.company
         amount = self._check_amount(amount, company)
         wallet = self._lock_wallet(partner, company)
         if existing := self._find_live_entry(links, "debit"):
             return existing
-        if transaction_id := links.get("payment_transaction_id"):
-            self.env["payment.transaction"].browse(transaction_id).sudo()._wallet_check_debit(
-                amount
-            )
         wallet._check_available(amount)
         entry = self._create_entry(wallet, amount, "debit", kind, pending, journal, links)
         if pending:
@@ -267,13 +264,15 @@ class WalletTransaction(models.Model):
             entry._notify_customer(wallet)
         return entry
 
-    def _confirm(self, journal=None):
+    def _confirm(self, journal=None, payment=None):
         """Pending → done: a top-up's money becomes available, a hold is
-        captured; either is booked now."""
+        captured; either is booked now: by ``payment`` (the payment that its
+        payment transaction's caller made), else in ``journal``."""
         for entry in self:
             wallet = entry._lock_own_wallet()
             entry._check_pending()
-            entry.sudo().write({"state": "done", **entry._booking_values(journal)})
+            booking = entry._booking_values(journal, payment)
+            entry.sudo().write({"state": "done", **booking})
             entry._log_movement("confirmed")
             if entry.direction == "credit":
                 wallet._add(balance=entry.amount, pending=-entry.amount)
@@ -474,520 +473,3 @@ class WalletTransaction(models.Model):
                     state=self._state_label(),
                 )
             )
-
-    # ------------------------------------------------------------------
-    # Actions (buttons)
-    # ------------------------------------------------------------------
-
-    def _check_manager(self):
-        if not self.env.user.has_group("website_wallet.group_wallet_manager"):
-            raise AccessError(
-                _(
-                    "Only a Wallet Manager can confirm, cancel, reverse, adjust or check"
-                    " wallet entries."
-                )
-            )
-
-    def action_confirm(self):
-        """Confirm a wire-transfer top-up once its money is on the bank statement.
-
-        It is confirmed through its payment transaction, so that both move
-        together and the framework's post-processing makes the single ledger
-        change.  Card top-ups are confirmed by their provider, never by hand.
-        """
-        self._check_manager()
-        for entry in self.sudo():
-            entry._check_confirmable_by_hand()
-            if transaction := entry.payment_transaction_id:
-                transaction._set_done()
-                transaction._post_process()
-            else:
-                entry._confirm()
-        return True
-
-    def action_cancel(self):
-        """Cancel a top-up whose money will not arrive.
-
-        A wire transfer is cancelled with its payment transaction.  A card
-        top-up only loses its pending entry: should the card payment still
-        succeed, the provider's notification credits the wallet.
-        """
-        self._check_manager()
-        for entry in self.sudo():
-            entry._check_pending()
-            transaction = entry.payment_transaction_id
-            if not (transaction._wallet_is_manual() and transaction.state in ("draft", "pending")):
-                entry._cancel()  # no transaction to cancel, or a card's that may still succeed
-                continue
-            transaction._set_canceled()
-            transaction._post_process()
-        return True
-
-    def _check_confirmable_by_hand(self):
-        self._check_pending()
-        transaction = self.payment_transaction_id
-        if transaction and not (transaction._wallet_is_manual() and transaction.state == "pending"):
-            raise UserError(
-                _(
-                    "%(ref)s cannot be confirmed by hand: only a wire transfer that the"
-                    " customer has confirmed is. Card payments are confirmed by their"
-                    " provider when the money is received.",
-                    ref=self.name,
-                )
-            )
-
-    def action_reverse(self):
-        self._check_manager()
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "website_wallet.action_wallet_adjustment_wizard"
-        ) | {"context": {"default_reversed_entry_id": self.id}}
-
-    @api.model
-    def _cron_expire_abandoned(self):
-        """Money waiting on a payment the shopper abandoned stops being tied up.
-
-        A card top-up still a draft after ``TOPUP_DRAFT_EXPIRY`` no longer
-        counts as pending; the wallet's part of a split whose other payment is
-        still a draft after ``SPLIT_HOLD_EXPIRY`` is released.  The payment
-        transactions are left as they are: should one succeed after all, its
-        notification credits the wallet, or takes the wallet's part again.
-        """
-        now = fields.Datetime.now()
-        self.sudo().search(
-            [
-                ("state", "=", "pending"),
-                ("kind", "=", "topup"),
-                ("payment_transaction_id.state", "=", "draft"),
-                ("payment_transaction_id.create_date", "<", now - TOPUP_DRAFT_EXPIRY),
-            ]
-        )._cancel()
-        self.env["payment.transaction"].sudo().search(
-            [
-                ("state", "=", "draft"),
-                ("wallet_split_transaction_id.state", "=", "draft"),
-                ("create_date", "<", now - SPLIT_HOLD_EXPIRY),
-            ]
-        )._wallet_release_split()
-
-    # ------------------------------------------------------------------
-    # Accounting: every done entry is booked on the Customer Wallet account
-    # ------------------------------------------------------------------
-
-    def _booking_values(self, journal=None):
-        """Book an entry about to become done, and return the values that link
-        the entry to its booking (payment, journal entry).
-
-        ``self`` may be a draft (``new``) record: the entry is created with its
-        posting, so a done entry never changes afterwards.  Money moved by a
-        payment transaction is booked by the payment framework's own
-        ``_create_payment``, so that destination, early-payment discounts,
-        installments and reconciliation behave exactly as for any provider.
-        """
-        self.ensure_one()
-        if transaction := self.payment_transaction_id.sudo():
-            payment = transaction.payment_id
-            payment = payment or transaction.with_company(self.company_id)._create_payment()
-            return self._link_payment(payment)
-        if payment := self.account_payment_id.sudo():  # registered by hand in the Wallet journal
-            if payment.move_id.state != "posted":
-                payment.action_post()
-            return self._link_payment(payment)
-        account, wallet_journal = self.company_id._wallet_accounting()
-        if self.kind in ("topup", "withdrawal"):
-            self._check_bank_journal(journal, wallet_journal)
-            payment_type = "inbound" if self.kind == "topup" else "outbound"
-            payment = self._post_payment(journal, payment_type, account)
-        elif self.kind in ("payment", "refund"):
-            payment_type = "inbound" if self.direction == "debit" else "outbound"
-            payment = self._post_payment(wallet_journal, payment_type, self._receivable_account())
-            self._reconcile_invoices(payment, self.invoice_id)
-        elif self.kind == "adjustment":
-            return {"move_id": self._post_adjustment(wallet_journal, account).id}
-        else:
-            return {"move_id": self._post_reversal().id}
-        return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
-
-    @api.model
-    def _check_bank_journal(self, journal, wallet_journal):
-        """Money received or sent by hand moves through a bank or cash journal:
-        the Wallet journal would book it on the Customer Wallet account twice,
-        and the wallet would lose money that never left."""
-        if not journal:
-            raise UserError(_("Choose the journal in which the money was received or sent."))
-        if journal == wallet_journal or journal.type not in ("bank", "cash"):
-            raise UserError(
-                _(
-                    "%(journal)s cannot receive or pay out wallet money: choose a bank or"
-                    " cash journal other than the Wallet journal.",
-                    journal=journal.display_name,
-                )
-            )
-
-    def _link_payment(self, payment):
-        """Link a payment made by someone else (the payment framework, a person
-        registering it) once it is known to book exactly this entry."""
-        self._check_booked_on_wallet_account(payment.move_id)
-        return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
-
-    def _check_booked_on_wallet_account(self, move):
-        """The books agree with the ledger by construction: a posting made by
-        the payment framework must move the customer's Customer Wallet balance
-        by exactly this entry.  A provider or journal set up otherwise (a
-        method line booking elsewhere) is refused before any money moves."""
-        account = self.company_id.wallet_account_id
-        booked = sum(
-            move.line_ids.filtered(
-                lambda line: line.account_id == account and line.partner_id == self.partner_id
-            ).mapped("balance")
-        )
-        expected = -self.amount if self.direction == "credit" else self.amount
-        if not self.currency_id.is_zero(booked - expected):
-            raise UserError(
-                _(
-                    "%(move)s books %(booked)s on the Customer Wallet account instead of"
-                    " %(expected)s: check the journal and payment method of %(provider)s.",
-                    move=move.display_name,
-                    booked=self.currency_id.format(booked),
-                    expected=self.currency_id.format(expected),
-                    provider=self.payment_transaction_id.provider_id.display_name,
-                )
-            )
-
-    def _post_payment(self, journal, payment_type, destination):
-        """Money moved without a payment transaction (a top-up received by hand,
-        a payment or a refund made from code): an ``account.payment`` of the
-        given journal.  Top-ups: Dr outstanding receipts / Cr Customer Wallet;
-        wallet payments: Dr Customer Wallet / Cr receivable (refunds the
-        reverse), since the Wallet journal's method lines book on the Customer
-        Wallet."""
-        method_lines = (
-            journal.inbound_payment_method_line_ids
-            if payment_type == "inbound"
-            else journal.outbound_payment_method_line_ids
-        )
-        payment = (
-            self.env["account.payment"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "payment_type": payment_type,
-                    "partner_type": "customer",
-                    "partner_id": self.partner_id.id,
-                    "amount": self.amount,
-                    "currency_id": self.currency_id.id,
-                    "journal_id": journal.id,
-                    "company_id": self.company_id.id,
-                    "payment_method_line_id": method_lines[:1].id,
-                    "destination_account_id": destination.id,
-                    "memo": self._posting_label(),
-                }
-            )
-        )
-        payment.action_post()
-        return payment
-
-    def _receivable_account(self):
-        term_lines = self.invoice_id.line_ids.filtered(
-            lambda line: line.display_type == "payment_term"
-        )
-        return (
-            term_lines[:1].account_id
-            or self.partner_id.with_company(self.company_id).property_account_receivable_id
-        )
-
-    @api.model
-    def _reconcile_invoices(self, payment, invoices):
-        """Match a wallet payment with the invoices it pays (as account_payment does)."""
-        invoices = invoices.filtered(lambda invoice: invoice.state == "posted")
-        if not invoices:
-            return
-        (payment.move_id.line_ids + invoices.line_ids).filtered(
-            lambda line: line.account_id == payment.destination_account_id and not line.reconciled
-        ).reconcile()
-
-    @api.model
-    def _reconcile_receivables(self, payments):
-        """Match what the given payments leave open on the receivable (a wallet
-        payment and its refund, say), as far as they match."""
-        lines = payments.move_id.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-        if (
-            len(lines.account_id) == 1
-            and len(lines.partner_id) == 1
-            and (lines.filtered("debit") and lines.filtered("credit"))
-        ):
-            lines.reconcile()
-
-    def _post_adjustment(self, journal, account):
-        """Credit: Dr counterpart / Cr Customer Wallet; debit the reverse."""
-        if not self.counterpart_account_id:
-            raise UserError(_("A manual adjustment needs a counterpart account."))
-        sign = -1 if self.direction == "credit" else 1
-        label = self._posting_label()
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "partner_id": self.partner_id.id,
-                    "ref": label,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "account_id": account_id.id,
-                                "partner_id": self.partner_id.id,
-                                "name": label,
-                                "balance": line_sign * self.amount,
-                            }
-                        )
-                        for account_id, line_sign in (
-                            (account, sign),
-                            (self.counterpart_account_id, -sign),
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
-
-    def _post_reversal(self):
-        """The reverse of the original posting.  When the original paid an
-        invoice (or refunded a credit note), it is taken off that document and
-        matched with its reversal, so the document is open again and the money
-        can never be offered twice."""
-        original = self.reversed_entry_id.move_id.sudo()
-        reopens_document = self.reversed_entry_id.kind in ("payment", "refund")
-        reversal = original._reverse_moves(
-            [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
-            cancel=reopens_document,
-        )
-        if reversal.state == "draft":
-            reversal.action_post()
-        return reversal
-
-    def _posting_label(self):
-        return " - ".join(filter(None, [self.name, self.description]))
-
-    # ------------------------------------------------------------------
-    # Notifications
-    # ------------------------------------------------------------------
-
-    def _notify_customer(self, wallet):
-        """Queue the one email that tells the customer what just happened; it is
-        rendered and sent after the commit (``wallet.notification``), and
-        states what ``wallet`` (locked, so exact) has available now.
-
-        Called by the ledger on each change, and never when a replayed
-        notification finds the entry already made, so no event mails twice.
-        """
-        self.ensure_one()
-        if self.direction == "debit" and self.state != "done":
-            return  # a hold, or a released one, has taken nothing yet
-        if self.state == "cancel":
-            template = "mail_template_wallet_topup_cancelled"
-        elif self.state == "pending":
-            template = "mail_template_wallet_topup_pending"
-        elif self.kind in ("adjustment", "reversal"):
-            template = "mail_template_wallet_adjustment"
-        elif self.direction == "debit" and self.kind in ("refund", "withdrawal"):
-            template = "mail_template_wallet_withdrawn"
-        elif self.direction == "debit":
-            template = "mail_template_wallet_payment"
-        else:
-            template = "mail_template_wallet_credited"
-        self.env["wallet.notification"]._enqueue(self, template, wallet._available())
-
-    def _notify_pending(self):
-        """A top-up now waits for money the merchant must confirm: tell the
-        customer how to pay, and give each wallet manager a to-do."""
-        self.ensure_one()
-        self._notify_customer(self._lock_own_wallet())
-        managers = self.env.ref("website_wallet.group_wallet_manager").sudo().users
-        for manager in managers.filtered(lambda user: not user.share and user.active):
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=_("Confirm top-up %(ref)s when the money arrives", ref=self.name),
-                user_id=manager.id,
-            )
-
-    def _close_activities(self):
-        """A settled top-up needs no more follow-up: its managers' to-dos are done."""
-        self.sudo().activity_feedback(
-            ["mail.mail_activity_data_todo"],
-            feedback=_("%(ref)s is %(state)s.", ref=self.name, state=self._state_label()),
-        )
-
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _wallet_recipient(self):
-        """The person who acted, when known, rather than the company they work for."""
-        self.ensure_one()
-        return (
-            self.payment_transaction_id.partner_id
-            or self.invoice_id.partner_id
-            or self.sale_order_id.partner_id
-            or self.partner_id
-        )
-
-    def _wallet_balance_now(self):
-        """The balance an email states: the one the event left when the email
-        was queued (see ``wallet.notification``), else the current one."""
-        self.ensure_one()
-        if "wallet_balance_after" in self.env.context:
-            return self.env.context["wallet_balance_after"]
-        return self.partner_id.sudo().with_company(self.company_id).wallet_balance
-
-    # ------------------------------------------------------------------
-    # Portal history
-    # ------------------------------------------------------------------
-
-    def _signed_amount(self):
-        if self.state != "done":
-            return 0.0
-        return self.amount if self.direction == "credit" else -self.amount
-
-    @api.model
-    def _signed_sum_of_newest(self, domain, count):
-        """What the ``count`` newest entries of ``domain`` moved, in one query."""
-        if not count:
-            return 0.0
-        query = self._search(domain, order=self._order, limit=count)
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT COALESCE(SUM(CASE WHEN direction = 'credit' THEN amount ELSE -amount END), 0)
-                  FROM wallet_transaction
-                 WHERE state = 'done' AND id IN %s
-                """,
-                query.subselect(),
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
-    def _portal_rows(self, balance_at_top):
-        """The entries (newest first) with the balance after each, and a link to
-        the order or invoice when the current user may open it."""
-        rows, balance = [], balance_at_top
-        for entry in self:
-            document = entry.sudo().invoice_id or entry.sudo().sale_order_id
-            visible = document and document.with_env(self.env).has_access("read")
-            rows.append(
-                {
-                    "entry": entry,
-                    "balance": balance,
-                    "document_url": visible and document.get_portal_url(),
-                }
-            )
-            balance -= entry._signed_amount()
-        return rows
-
-    # ------------------------------------------------------------------
-    # Consistency check
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _check_ledger(self, companies=None):
-        """Recompute every wallet (of ``companies``, else of all) from the
-        ledger and its books.
-
-        Returns one line per difference between the ledger, the aggregate
-        and the Customer Wallet account; an empty list means all agree.
-        """
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH ledger AS (
-                    SELECT partner_id, company_id,
-                           SUM(CASE WHEN state = 'done' AND direction = 'credit' THEN amount
-                                    WHEN state = 'done' AND direction = 'debit' THEN -amount
-                                    ELSE 0 END) AS balance,
-                           SUM(CASE WHEN state = 'pending' AND direction = 'credit' THEN amount
-                                    ELSE 0 END) AS pending,
-                           SUM(CASE WHEN state = 'pending' AND direction = 'debit' THEN amount
-                                    ELSE 0 END) AS held
-                      FROM wallet_transaction
-                  GROUP BY partner_id, company_id
-                ), books AS (
-                    SELECT line.partner_id, line.company_id, -SUM(line.balance) AS balance
-                      FROM account_move_line line
-                      JOIN res_company company ON company.id = line.company_id
-                     WHERE line.account_id = company.wallet_account_id
-                       AND line.parent_state = 'posted'
-                  GROUP BY line.partner_id, line.company_id
-                )
-                SELECT COALESCE(w.partner_id, l.partner_id, b.partner_id),
-                       COALESCE(w.company_id, l.company_id, b.company_id),
-                       COALESCE(l.balance, 0), COALESCE(l.pending, 0), COALESCE(l.held, 0),
-                       COALESCE(w.balance, 0), COALESCE(w.pending, 0), COALESCE(w.held, 0),
-                       COALESCE(b.balance, 0)
-                  FROM wallet_balance w
-             FULL JOIN ledger l
-                    ON l.partner_id = w.partner_id AND l.company_id = w.company_id
-             FULL JOIN books b
-                    ON b.partner_id = COALESCE(w.partner_id, l.partner_id)
-                   AND b.company_id = COALESCE(w.company_id, l.company_id)
-                 WHERE %s
-                """,
-                SQL(
-                    "COALESCE(w.company_id, l.company_id, b.company_id) = ANY(%s)",
-                    companies.ids,
-                )
-                if companies
-                else SQL("TRUE"),
-            )
-        )
-        problems = []
-        for partner_id, company_id, *figures in self.env.cr.fetchall():
-            company = self.env["res.company"].browse(company_id)
-            ledger, pending, held, aggregate, aggregate_pending, aggregate_held, books = figures
-            if any(
-                not company.currency_id.is_zero(a - b)
-                for a, b in (
-                    (ledger, aggregate),
-                    (pending, aggregate_pending),
-                    (held, aggregate_held),
-                    (ledger, books),
-                )
-            ):
-                problems.append(
-                    _(
-                        "%(partner)s (%(company)s): ledger %(ledger)s, pending %(pending)s,"
-                        " held %(held)s; aggregate %(aggregate)s, pending"
-                        " %(aggregate_pending)s, held %(aggregate_held)s; Customer Wallet"
-                        " account %(books)s",
-                        partner=self.env["res.partner"].browse(partner_id).display_name,
-                        company=company.name,
-                        ledger=ledger,
-                        pending=pending,
-                        held=held,
-                        aggregate=aggregate,
-                        aggregate_pending=aggregate_pending,
-                        aggregate_held=aggregate_held,
-                        books=books,
-                    )
-                )
-        return problems
-
-    @api.model
-    def action_check_ledger(self):
-        self._check_manager()  # the check lists every customer's wallet
-        problems = self._check_ledger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Wallet ledger check"),
-                "message": "\n".join(problems)
-                or _("Every wallet agrees with its ledger and with the Customer Wallet account."),
-                "type": "danger" if problems else "success",
-                "sticky": bool(problems),
-            },
-        }

@@ -71,7 +71,7 @@ class TestAccounting(WalletCommon):
         topup = self.topup(339.50)
         self.Ledger._debit(self.customer, 97.0, description="Order S1")
         wire = self.wire_topup(600.0)
-        wire._confirm(journal=self.bank_journal)
+        wire.with_user(self.wallet_manager).action_confirm()
         invoice = self.make_invoice(50.0)
         self.Ledger._debit(self.customer, 50.0, invoice_id=invoice.id)
         self.Ledger._credit(

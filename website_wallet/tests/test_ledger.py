@@ -64,7 +64,7 @@ class TestLedger(WalletCommon):
         self.assertEqual((self.customer.wallet_balance, self.customer.wallet_pending), (0.0, 600.0))
         with self.assertRaisesRegex(UserError, "Insufficient"):
             self.Ledger._debit(self.customer, 1.0)
-        wire._confirm(journal=self.bank_journal)
+        wire.with_user(self.wallet_manager).action_confirm()
         self.assertEqual(wire.state, "done")
         self.assertTrue(wire.move_id)
         self.assertEqual((self.customer.wallet_balance, self.customer.wallet_pending), (600.0, 0.0))

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from odoo.exceptions import AccessError
 from odoo.tests import JsonRpcException, tagged
@@ -28,7 +29,11 @@ class TestPortalPages(WalletHttpCommon):
 
     def test_public_users_are_sent_to_login(self):
         self.fill_history(3)
-        for route in (*ROUTES, "/my/wallet/pay?amount=10", "/my/wallet/status?tx_id=1"):
+        for route in (
+            *ROUTES,
+            "/payment/pay?amount=10&is_wallet_topup=1",
+            "/my/wallet/status?tx_id=1",
+        ):
             with self.subTest(route=route):
                 response = self.get(route)
                 self.assertEqual(response.status_code, 303)
@@ -102,12 +107,13 @@ class TestAddMoney(WalletHttpCommon):
         super().setUp()
         self.authenticate("wallet_portal", "wallet_portal")
 
-    def post_amount(self, amount):
+    def amount_form(self, amount):
         page = self.url_open("/my/wallet/add").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        return self.url_open(
-            "/my/wallet/add", data={"amount": amount, "csrf_token": token}, allow_redirects=False
-        )
+        return {"amount": amount, "csrf_token": token}
+
+    def post_amount(self, amount):
+        return self.url_open("/my/wallet/add", data=self.amount_form(amount), allow_redirects=False)
 
     def test_amount_is_prefilled_from_the_query(self):
         html = self.url_open("/my/wallet/add?amount=507.50").text
@@ -143,21 +149,30 @@ class TestAddMoney(WalletHttpCommon):
         response = self.url_open("/my/wallet/add", data={"amount": "50"}, allow_redirects=False)
         self.assertEqual(response.status_code, 400)
 
-    def test_good_amount_goes_to_the_payment_step(self):
+    def test_good_amount_goes_to_odoos_payment_page_for_a_topup(self):
         response = self.post_amount(" 50 ")
         self.assertEqual(response.status_code, 303)
-        self.assertTrue(response.headers["Location"].endswith("/my/wallet/pay?amount=50.00"))
+        location = urlsplit(response.headers["Location"])
+        self.assertEqual(location.path, "/payment/pay")
+        query = parse_qs(location.query)
+        self.assertEqual((query["amount"], query["is_wallet_topup"]), (["50.00"], ["1"]))
+        self.assertEqual(query["partner_id"], [str(self.contact.id)])
 
     def test_payment_step_shows_the_payment_form_with_compatible_providers(self):
         demo = self.env.ref("payment.payment_provider_demo")
         demo.write({"state": "test", "is_published": True})
-        html = self.url_open("/my/wallet/pay?amount=50.00").text
+        html = self.url_open("/my/wallet/add", data=self.amount_form("50")).text
         self.assertIn("o_payment_form", html)
         self.assertIn('data-transaction-route="/my/wallet/transaction"', html)
+        self.assertIn('data-landing-route="/my/wallet/status"', html)
         self.assertIn(f'data-provider-id="{demo.id}"', html)
-        bad = self.url_open("/my/wallet/pay?amount=-3").text
-        self.assertIn("o_wallet_amount_error", bad)
-        self.assertNotIn("o_payment_form", bad)
+        self.assertNotIn(
+            f'data-provider-id="{self.env.ref("website_wallet.payment_provider_wallet").id}"', html
+        )
+        self.assertIn("o_wallet_pay_amount", html)
+        bad = self.url_open("/payment/pay?amount=-3&is_wallet_topup=1")
+        self.assertEqual(bad.status_code, 400)
+        self.assertNotIn("o_payment_form", bad.text)
 
 
 @tagged("post_install", "-at_install")

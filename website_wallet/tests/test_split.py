@@ -126,11 +126,11 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
         order = self.cart()
         self.use_wallet()
         card = self.pay_rest(order, 507.50)
-        self.Ledger._cron_expire_abandoned()
+        self.env["payment.transaction"]._cron_wallet_release_abandoned_splits()
         self.assertEqual(self.held(), 242.50, "not abandoned yet")
         later = card.create_date + timedelta(hours=1, minutes=1)
         with patch.object(fields.Datetime, "now", lambda: later):
-            self.Ledger._cron_expire_abandoned()
+            self.env["payment.transaction"]._cron_wallet_release_abandoned_splits()
         self.assertEqual((self.customer.wallet_balance, self.held()), (242.50, 0.0))
         self.simulate(card, "done")  # the shopper came back and paid after all
         self.make_jsonrpc_request("/payment/status/poll")

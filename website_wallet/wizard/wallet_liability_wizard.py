@@ -86,14 +86,9 @@ class WalletLiabilityWizard(models.TransientModel):
         self.env.cr.execute(self._roll_forward_query())
         self.env.invalidate_all()
         self.write({**self._totals(), "is_computed": True})
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "current",
-            "name": _("Wallet Liability"),
-        }
+        # The form shows the figures in place: a new action would stack a
+        # second "Wallet Liability" in the breadcrumb.
+        return True
 
     def _check_company_allowed(self):
         if self.company_id not in self.env.user.company_ids:

@@ -4,18 +4,20 @@
 from odoo import fields, models
 
 
-class WalletSplitMixin(models.AbstractModel):
-    """A document (an order, an invoice) that the customer may pay partly from
-    the wallet and the rest with another payment method.
+class WalletDocumentMixin(models.AbstractModel):
+    """A document that the wallet pays: an order or an invoice.
 
-    The customer's choice is stored on the document, never trusted from the
-    browser.  The wallet's part is held when the rest's payment transaction is
-    created (see ``payment.transaction._wallet_hold_split``) and captured when
-    that transaction is authorised or done.
+    It says what it still owes and whether it can be paid at all, for the
+    payment form and for the check made under the wallet's lock alike.  The
+    customer may also pay it partly from the wallet and the rest with another
+    payment method: the choice is stored on the document, never trusted from
+    the browser; the wallet's part is held when the rest's payment transaction
+    is created and captured when that transaction is authorised or done (see
+    ``payment_transaction_split.py``).
     """
 
-    _name = "wallet.split.mixin"
-    _description = "Document payable partly from the wallet"
+    _name = "wallet.document.mixin"
+    _description = "Document the wallet pays"
 
     wallet_use_balance = fields.Boolean(
         "Pay Partly with the Wallet",
@@ -23,8 +25,16 @@ class WalletSplitMixin(models.AbstractModel):
         help="The customer chose to use their wallet balance and pay the rest otherwise.",
     )
 
-    def _wallet_amount_due(self):
-        """What the document still asks for, before any wallet part."""
+    def _wallet_amounts_due(self):
+        """What a payment of this document may take now, in its currency: the
+        whole amount it still owes first (zero or less once paid), then any
+        smaller amount its portal page offers (a prepayment, the next
+        installment, an early-payment amount)."""
+        raise NotImplementedError
+
+    def _wallet_payable_refusal(self):
+        """Why this document cannot be paid now (a key of
+        ``UNAVAILABLE_REASONS``), or None."""
         raise NotImplementedError
 
     def _wallet_split(self, partner):
@@ -37,7 +47,7 @@ class WalletSplitMixin(models.AbstractModel):
         """
         self.ensure_one()
         currency = self.company_id.currency_id
-        due = currency.round(self._wallet_amount_due())
+        due = currency.round(self._wallet_amounts_due()[0])
         wallet = partner.commercial_partner_id.sudo().with_company(self.company_id)
         available = currency.round(wallet.wallet_balance + self._wallet_own_holds())
         applies = self.currency_id == currency and 0 < available < due

@@ -1,0 +1,224 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class WalletTransaction(models.Model):
+    """Accounting: every done entry is booked on the Customer Wallet account,
+    in the same database transaction as the entry."""
+
+    _inherit = "wallet.transaction"
+
+    # ------------------------------------------------------------------
+    # Accounting: every done entry is booked on the Customer Wallet account
+    # ------------------------------------------------------------------
+
+    def _booking_values(self, journal=None, payment=None):
+        """Book an entry about to become done, and return the values that link
+        the entry to its booking (payment, journal entry).
+
+        ``self`` may be a draft (``new``) record: the entry is created with its
+        posting, so a done entry never changes afterwards.  Money moved by a
+        payment transaction comes with its payment (``payment``, or the
+        entry's own), which the caller made with the framework's
+        ``_create_payment``, so that destination, early-payment discounts,
+        installments and reconciliation behave exactly as for any provider;
+        the ledger only checks it.  A payment registered by hand in the
+        Wallet journal is posted here.
+        """
+        self.ensure_one()
+        if payment := (payment or self.account_payment_id).sudo():
+            if payment.move_id.state != "posted":
+                payment.action_post()
+            return self._link_payment(payment)
+        if self.payment_transaction_id:
+            raise UserError(
+                _(
+                    "%(ref)s moves the money of a payment transaction: it is booked by that"
+                    " transaction's payment.",
+                    ref=self.name,
+                )
+            )
+        account, wallet_journal = self.company_id._wallet_accounting()
+        if self.kind in ("topup", "withdrawal"):
+            self._check_bank_journal(journal, wallet_journal)
+            payment_type = "inbound" if self.kind == "topup" else "outbound"
+            payment = self._post_payment(journal, payment_type, account)
+        elif self.kind in ("payment", "refund"):
+            payment_type = "inbound" if self.direction == "debit" else "outbound"
+            payment = self._post_payment(wallet_journal, payment_type, self._receivable_account())
+            self._reconcile_invoices(payment, self.invoice_id)
+        elif self.kind == "adjustment":
+            return {"move_id": self._post_adjustment(wallet_journal, account).id}
+        else:
+            return {"move_id": self._post_reversal().id}
+        return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
+
+    @api.model
+    def _check_bank_journal(self, journal, wallet_journal):
+        """Money received or sent by hand moves through a bank or cash journal:
+        the Wallet journal would book it on the Customer Wallet account twice,
+        and the wallet would lose money that never left."""
+        if not journal:
+            raise UserError(_("Choose the journal in which the money was received or sent."))
+        if journal == wallet_journal or journal.type not in ("bank", "cash"):
+            raise UserError(
+                _(
+                    "%(journal)s cannot receive or pay out wallet money: choose a bank or"
+                    " cash journal other than the Wallet journal.",
+                    journal=journal.display_name,
+                )
+            )
+
+    def _link_payment(self, payment):
+        """Link a payment made by someone else (the payment framework, a person
+        registering it) once it is known to book exactly this entry."""
+        self._check_booked_on_wallet_account(payment.move_id)
+        return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
+
+    def _check_booked_on_wallet_account(self, move):
+        """The books agree with the ledger by construction: a posting made by
+        the payment framework must move the customer's Customer Wallet balance
+        by exactly this entry.  A provider or journal set up otherwise (a
+        method line booking elsewhere) is refused before any money moves."""
+        account = self.company_id.wallet_account_id
+        booked = sum(
+            move.line_ids.filtered(
+                lambda line: line.account_id == account and line.partner_id == self.partner_id
+            ).mapped("balance")
+        )
+        expected = -self.amount if self.direction == "credit" else self.amount
+        if not self.currency_id.is_zero(booked - expected):
+            raise UserError(
+                _(
+                    "%(move)s books %(booked)s on the Customer Wallet account instead of"
+                    " %(expected)s: check the journal and payment method of %(provider)s.",
+                    move=move.display_name,
+                    booked=self.currency_id.format(booked),
+                    expected=self.currency_id.format(expected),
+                    provider=self.payment_transaction_id.provider_id.display_name,
+                )
+            )
+
+    def _post_payment(self, journal, payment_type, destination):
+        """Money moved without a payment transaction (a top-up received by hand,
+        a payment or a refund made from code): an ``account.payment`` of the
+        given journal.  Top-ups: Dr outstanding receipts / Cr Customer Wallet;
+        wallet payments: Dr Customer Wallet / Cr receivable (refunds the
+        reverse), since the Wallet journal's method lines book on the Customer
+        Wallet."""
+        method_lines = (
+            journal.inbound_payment_method_line_ids
+            if payment_type == "inbound"
+            else journal.outbound_payment_method_line_ids
+        )
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "payment_type": payment_type,
+                    "partner_type": "customer",
+                    "partner_id": self.partner_id.id,
+                    "amount": self.amount,
+                    "currency_id": self.currency_id.id,
+                    "journal_id": journal.id,
+                    "company_id": self.company_id.id,
+                    "payment_method_line_id": method_lines[:1].id,
+                    "destination_account_id": destination.id,
+                    "memo": self._posting_label(),
+                }
+            )
+        )
+        payment.action_post()
+        return payment
+
+    def _receivable_account(self):
+        term_lines = self.invoice_id.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        return (
+            term_lines[:1].account_id
+            or self.partner_id.with_company(self.company_id).property_account_receivable_id
+        )
+
+    @api.model
+    def _reconcile_invoices(self, payment, invoices):
+        """Match a wallet payment with the invoices it pays (as account_payment does)."""
+        invoices = invoices.filtered(lambda invoice: invoice.state == "posted")
+        if not invoices:
+            return
+        (payment.move_id.line_ids + invoices.line_ids).filtered(
+            lambda line: line.account_id == payment.destination_account_id and not line.reconciled
+        ).reconcile()
+
+    @api.model
+    def _reconcile_receivables(self, payments):
+        """Match what the given payments leave open on the receivable (a wallet
+        payment and its refund, say), as far as they match."""
+        lines = payments.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        if (
+            len(lines.account_id) == 1
+            and len(lines.partner_id) == 1
+            and (lines.filtered("debit") and lines.filtered("credit"))
+        ):
+            lines.reconcile()
+
+    def _post_adjustment(self, journal, account):
+        """Credit: Dr counterpart / Cr Customer Wallet; debit the reverse."""
+        if not self.counterpart_account_id:
+            raise UserError(_("A manual adjustment needs a counterpart account."))
+        sign = -1 if self.direction == "credit" else 1
+        label = self._posting_label()
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "partner_id": self.partner_id.id,
+                    "ref": label,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": account_id.id,
+                                "partner_id": self.partner_id.id,
+                                "name": label,
+                                "balance": line_sign * self.amount,
+                            }
+                        )
+                        for account_id, line_sign in (
+                            (account, sign),
+                            (self.counterpart_account_id, -sign),
+                        )
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    def _post_reversal(self):
+        """The reverse of the original posting.  When the original paid an
+        invoice (or refunded a credit note), it is taken off that document and
+        matched with its reversal, so the document is open again and the money
+        can never be offered twice."""
+        original = self.reversed_entry_id.move_id.sudo()
+        reopens_document = self.reversed_entry_id.kind in ("payment", "refund")
+        reversal = original._reverse_moves(
+            [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
+            cancel=reopens_document,
+        )
+        if reversal.state == "draft":
+            reversal.action_post()
+        return reversal
+
+    def _posting_label(self):
+        return " - ".join(filter(None, [self.name, self.description]))
