@@ -8,6 +8,8 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import request
 
+from ..const import PROVIDER_CODE
+
 _logger = logging.getLogger(__name__)
 
 
@@ -34,5 +36,5 @@ class WalletController(http.Controller):
         request.env["wallet.balance"]._lock_before_any_write(
             request.env.user.partner_id.commercial_partner_id, request.website.company_id
         )
-        request.env["payment.transaction"].sudo()._handle_notification_data("wallet", data)
+        request.env["payment.transaction"].sudo()._handle_notification_data(PROVIDER_CODE, data)
         return request.redirect("/payment/status")

@@ -13,6 +13,8 @@ from odoo.addons.sale.controllers.portal import CustomerPortal as SaleCustomerPo
 from odoo.addons.website_sale.controllers import payment as website_sale_payment
 from odoo.addons.website_sale.controllers.main import WebsiteSale
 
+from ..const import PROVIDER_CODE
+
 
 def wallet_shortfall(partner_id, amount, **document):
     return request.env["payment.provider"]._wallet_shortfall(partner_id, amount, **document)
@@ -82,7 +84,7 @@ class WalletWebsiteSale(WebsiteSale):
         if values.get("wallet_split", {}).get("use"):
             values["amount"] = values["wallet_split"]["remaining_amount"]
         last_transaction = order.get_portal_last_transaction()
-        if last_transaction.provider_code == "wallet" and last_transaction.state == "error":
+        if last_transaction.provider_code == PROVIDER_CODE and last_transaction.state == "error":
             values["wallet_payment_error"] = last_transaction.state_message
         return values
 
@@ -97,12 +99,18 @@ class WalletShopPayment(website_sale_payment.PaymentPortal):
 
         Those checks compare the whole total: they are given it, and the
         transaction is created for the rest, which the wallet's part (held
-        when the transaction is created) completes."""
-        offer_split()
+        when the transaction is created) completes.  A payment of the whole
+        total (express checkout from the cart, say) is a plain payment,
+        whatever the customer chose at the payment step."""
         order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
         if order_sudo.wallet_use_balance:
             split = order_sudo._wallet_split(order_sudo.partner_invoice_id)
             asked = kwargs.get("amount")
+            whole = isinstance(asked, int | float) and not split["currency"].compare_amounts(
+                asked, order_sudo.amount_total
+            )
+            if not whole:
+                offer_split()
             if (
                 split["use"]
                 and isinstance(asked, int | float)
@@ -121,7 +129,7 @@ class WalletShopPayment(website_sale_payment.PaymentPortal):
 
 class WalletSaleOrderPortal(SaleCustomerPortal):
     def _get_payment_values(self, order_sudo, downpayment=False, **kwargs):
-        """An order's portal page shows the wallet's shortfall."""
+        """Override of `sale`: an order's portal page shows the wallet's shortfall."""
         values = super()._get_payment_values(order_sudo, downpayment=downpayment, **kwargs)
         values["wallet_shortfall"] = wallet_shortfall(
             values["partner_id"], values["amount"], sale_order_id=order_sudo.id
@@ -152,7 +160,8 @@ class WalletInvoicePortal(PortalAccount):
         return set_wallet_split(invoice, use)
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
-        """An invoice's Pay Now dialog offers the wallet for that invoice: the
+        """Override of `account_payment`: an invoice's Pay Now dialog offers the
+        wallet for that invoice: the
         invoice is named to the provider filter (which the core page leaves
         out, leaving only a total amount), and the shortfall and the split
         toggle are shown; with the split on, the form pays the rest."""

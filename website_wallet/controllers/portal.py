@@ -73,7 +73,8 @@ class WalletPortal(PaymentPortal):
     # ------------------------------------------------------------------
 
     def _prepare_home_portal_values(self, counters):
-        """The Wallet card of the portal home shows the available balance.  The
+        """Override of `portal`: the Wallet card of the portal home shows the
+        available balance.  The
         badge counters (``counters`` not empty) are JSON and need none of it."""
         values = super()._prepare_home_portal_values(counters)
         if not counters and request.website.wallet_enabled:

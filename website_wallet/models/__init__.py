@@ -21,4 +21,5 @@ from . import wallet_transaction_booking
 from . import wallet_transaction_check
 from . import wallet_transaction_notification
 from . import wallet_transaction_portal
+from . import wallet_transaction_service
 from . import website

@@ -8,9 +8,10 @@ class AccountChartTemplate(models.AbstractModel):
     _inherit = "account.chart.template"
 
     def _post_load_data(self, template_code, company, template_data):
-        """A company that gets (or reloads) its chart gets its wallet account and
-        journal at once.  On a new database Odoo loads the chart at the end of
-        the install, after this addon's post-init hook has run.
+        """Override of `account`: a company that gets (or reloads) its chart gets
+        its wallet account and journal at once.  On a new database Odoo loads
+        the chart at the end of the install, after this addon's post-init hook
+        has run.
 
         The journal is not declared as template data: its account is the
         Customer Wallet liability, whose code is picked free in each chart

@@ -112,10 +112,12 @@ class AccountMove(models.Model):
             )
 
     def button_draft(self):
+        """Override of `account`: see ``_check_not_wallet_ledger``."""
         self._check_not_wallet_ledger()
         return super().button_draft()
 
     def button_cancel(self):
+        """Override of `account`: see ``_check_not_wallet_ledger``."""
         self._check_not_wallet_ledger()
         return super().button_cancel()
 
@@ -124,10 +126,11 @@ class AccountMove(models.Model):
         self._check_not_wallet_ledger()
 
     def _post(self, soft=True):
-        """Only the ledger books on a Customer Wallet account.  An entry written
-        there by hand (a miscellaneous entry, a bank line matched to it, a
-        payment registered in the Wallet journal) would move the books but not
-        the wallet.  The ledger and the payment framework post as superuser."""
+        """Override of `account`: only the ledger books on a Customer Wallet
+        account.  An entry written there by hand (a miscellaneous entry, a
+        bank line matched to it, a payment registered in the Wallet journal)
+        would move the books but not the wallet.  The ledger and the payment
+        framework post as superuser."""
         if not self.env.su:
             wallet_accounts = self.company_id.sudo().wallet_account_id
             if self.line_ids.filtered(lambda line: line.account_id in wallet_accounts):
@@ -142,7 +145,8 @@ class AccountMove(models.Model):
         return super()._post(soft=soft)
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
-        # The ledger reverses its own entries as superuser; people never do.
+        """Override of `account`: the ledger reverses its own entries as
+        superuser; people never do."""
         if not self.env.su:
             self._check_not_wallet_ledger()
         return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)

@@ -9,7 +9,7 @@ class IrModuleModule(models.Model):
     _inherit = "ir.module.module"
 
     def button_uninstall(self):
-        """Customers' money is not dropped with the addon: uninstalling it (or a
+        """Override of `base`: customers' money is not dropped with the addon: uninstalling it (or a
         module it depends on) is refused while any wallet holds money or a
         pending top-up."""
         if "website_wallet" in (self | self.downstream_dependencies()).mapped("name"):

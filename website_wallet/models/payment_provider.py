@@ -23,18 +23,21 @@ class PaymentProvider(models.Model):
     )
 
     def _compute_feature_support_fields(self):
-        """The wallet refunds a payment, in full or in part, to itself."""
+        """Override of `payment`: the wallet refunds a payment, in full or in
+        part, to itself."""
         result = super()._compute_feature_support_fields()
         self.filtered(lambda provider: provider.code == PROVIDER_CODE).support_refund = "partial"
         return result
 
     def _get_default_payment_method_codes(self):
+        """Override of `payment` to return the wallet's payment method."""
         if self.code != PROVIDER_CODE:
             return super()._get_default_payment_method_codes()
         return DEFAULT_PAYMENT_METHOD_CODES
 
     def _inverse_journal_id(self):
-        """A wallet payment moves money from the Customer Wallet liability: its
+        """Override of `payment`: a wallet payment moves money from the Customer
+        Wallet liability: its
         provider books in the company's Wallet journal, whose method lines post
         on that account, and nowhere else (Settings chooses that journal)."""
         for provider in self.filtered(lambda provider: provider.code == PROVIDER_CODE):

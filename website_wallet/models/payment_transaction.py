@@ -104,9 +104,11 @@ class PaymentTransaction(models.Model):
 
     def _wallet_payment(self):
         """The payment that books this transaction's money, made by the
-        framework's own ``_create_payment`` the first time it is asked for."""
+        framework's own ``_create_payment`` the first time it is asked for,
+        as the framework makes it: as superuser (only the ledger's side books
+        on the Customer Wallet account)."""
         self.ensure_one()
-        return self.payment_id or self.with_company(self.company_id)._create_payment()
+        return self.payment_id or self.sudo().with_company(self.company_id)._create_payment()
 
     def _wallet_is_manual(self):
         """Whether a person confirms this payment once the money arrives: a wire

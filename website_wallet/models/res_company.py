@@ -4,6 +4,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..const import PROVIDER_CODE
+
 WALLET_JOURNAL_CODE = "WALL"
 # Not payable nor credit card: those are reconciled with bills and cards.
 WALLET_ACCOUNT_TYPES = ("liability_current", "liability_non_current")
@@ -42,6 +44,8 @@ class ResCompany(models.Model):
             )
 
     def write(self, vals):
+        """Override of `base` to check a new Customer Wallet account, and to
+        move wallet payments to a new account or journal at once."""
         if vals.get("wallet_account_id"):
             account = self.env["account.account"].browse(vals["wallet_account_id"])
             for company in self:
@@ -148,7 +152,7 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         Provider = self.env["payment.provider"].sudo()
-        providers = Provider.search([("code", "=", "wallet"), ("company_id", "=", self.id)])
+        providers = Provider.search([("code", "=", PROVIDER_CODE), ("company_id", "=", self.id)])
         if not providers:
             providers = (
                 self.env.ref("website_wallet.payment_provider_wallet")

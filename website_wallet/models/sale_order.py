@@ -38,15 +38,16 @@ class SaleOrder(models.Model):
         return None
 
     def _cart_update(self, *args, **kwargs):
-        """A changed cart releases the wallet part held for it: the split is
+        """Override of `website_sale`: a changed cart releases the wallet part
+        held for it: the split is
         computed again with the new total."""
         result = super()._cart_update(*args, **kwargs)
         self._wallet_release_holds()
         return result
 
     def _action_cancel(self):
-        """A cancelled order gives back what it was paid and not given back
-        yet: its wallet payments return to the wallet, and, where the website
+        """Override of `sale`: a cancelled order gives back what it was paid
+        and not given back yet: its wallet payments return to the wallet, and, where the website
         says so, its card payments become wallet credit instead of waiting
         for a refund by hand.  Each payment goes back to its payer's wallet,
         once: a payment refunded to its card, reversed, or given back by an

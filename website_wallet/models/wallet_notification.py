@@ -66,7 +66,7 @@ class WalletNotification(models.Model):
         that no longer renders, say) is recorded as failed, on its email and
         in its entry's chatter, and the others go."""
         notifications = self.sudo().search([("state", "=", "queued")], limit=BATCH)
-        sent = self.browse()
+        sent = notifications.browse()
         for notification in notifications:
             try:
                 with self.env.cr.savepoint():

@@ -8,16 +8,20 @@ from unittest.mock import patch
 
 from odoo import Command, api
 from odoo.service.model import retrying
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.payment import utils as payment_utils
+from odoo.addons.payment.tests.http_common import PaymentHttpCommon
 from odoo.addons.website.tools import MockRequest
+
+from ..const import PROVIDER_CODE
 
 
 def committed_wallet(registry, name, amount):
     """A new customer whose wallet holds ``amount``, committed so that other
-    database cursors (concurrent workers) see it.  The concurrency tests use it;
-    the data stays in the throw-away test database."""
+    database cursors (concurrent workers) see it (see ``ConcurrentWalletCase``,
+    which purges it afterwards)."""
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
         env.company._wallet_setup_accounting()
@@ -68,6 +72,83 @@ def committed_tabs(registry, customer_id, price, orders, tabs_per_order):
                 )
                 tx_ids.append(tx.id)
         return order_ids, tx_ids
+
+
+# What a committed test leaves, child tables first: (table, SQL selecting the
+# rows to delete, given the customers' ids as %(partners)s).
+PURGE_STEPS = (
+    (
+        "wallet_notification",
+        "entry_id IN (SELECT id FROM wallet_transaction WHERE partner_id IN %(partners)s)",
+    ),
+    ("wallet_transaction", "partner_id IN %(partners)s"),
+    ("wallet_balance", "partner_id IN %(partners)s"),
+    (
+        "account_partial_reconcile",
+        "debit_move_id IN (SELECT id FROM account_move_line WHERE move_id IN %(moves)s)"
+        " OR credit_move_id IN (SELECT id FROM account_move_line WHERE move_id IN %(moves)s)",
+    ),
+    ("account_move_line", "move_id IN %(moves)s"),
+    ("account_payment", "move_id IN %(moves)s OR partner_id IN %(partners)s"),
+    ("account_move", "id IN %(moves)s"),
+    (
+        "payment_transaction",
+        "partner_id IN %(partners)s AND source_transaction_id IS NOT NULL",
+    ),
+    ("payment_transaction", "partner_id IN %(partners)s"),
+    ("sale_order", "partner_id IN %(partners)s"),
+    ("product_product", "id IN %(products)s"),
+    (
+        "product_template",
+        "id NOT IN (SELECT product_tmpl_id FROM product_product)"
+        " AND name->>'en_US' LIKE 'Tab item %%'",
+    ),
+    ("res_partner", "id IN %(partners)s"),
+)
+
+
+def purge_committed(registry, partner_ids):
+    """Delete what a committed test made for these customers: their ledger,
+    books, payments, orders and the orders' products.  By SQL, because the
+    ledger refuses, as it must, to delete its entries."""
+    with registry.cursor() as cr:
+        partners = tuple(partner_ids)
+        cr.execute(
+            "SELECT id FROM account_move WHERE partner_id IN %s"
+            " UNION SELECT move_id FROM account_move_line WHERE partner_id IN %s",
+            (partners, partners),
+        )
+        moves = tuple(row[0] for row in cr.fetchall()) or (0,)
+        cr.execute(
+            "SELECT DISTINCT line.product_id FROM sale_order_line line"
+            " JOIN sale_order sale ON sale.id = line.order_id WHERE sale.partner_id IN %s",
+            (partners,),
+        )
+        products = tuple(row[0] for row in cr.fetchall() if row[0]) or (0,)
+        cr.execute(
+            "UPDATE payment_transaction SET payment_id = NULL WHERE partner_id IN %s", (partners,)
+        )
+        cr.execute(
+            "UPDATE account_move_line SET full_reconcile_id = NULL WHERE move_id IN %s", (moves,)
+        )
+        cr.execute("UPDATE account_move SET origin_payment_id = NULL WHERE id IN %s", (moves,))
+        values = {"partners": partners, "moves": moves, "products": products}
+        for table, where in PURGE_STEPS:
+            cr.execute(f"DELETE FROM {table} WHERE {where}", values)
+
+
+@tagged("wallet_concurrency")
+class ConcurrentWalletCase(TransactionCase):
+    """Tests whose workers each run in a database cursor of their own, as
+    concurrent requests do: what they need is committed, so that every cursor
+    sees it, and purged once the class is done, as committed-cursor tests do.
+    Tagged ``wallet_concurrency``."""
+
+    @classmethod
+    def committed_wallet(cls, name, amount):
+        partner_id = committed_wallet(cls.registry, name, amount)
+        cls.addClassCleanup(purge_committed, cls.registry, [partner_id])
+        return partner_id
 
 
 def in_parallel(registry, work, items):
@@ -151,6 +232,33 @@ class WalletFixtures:
             login="wallet_boss",
             groups="base.group_user,website_wallet.group_wallet_manager",
         )
+        cls.wallet_provider = cls.env["payment.provider"].search(
+            [("code", "=", PROVIDER_CODE), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.demo = cls.company_provider("payment.payment_provider_demo", state="test")
+        cls.transfer = cls.company_provider("payment.payment_provider_transfer")
+
+    @classmethod
+    def company_provider(cls, xmlid, **values):
+        """One of Odoo's providers, for the test company (a copy, for a company
+        of its own), written ``values``; published."""
+        provider = cls.env.ref(xmlid).sudo()  # the main company's, seen from any
+        if provider.company_id != cls.company:
+            provider = provider.copy({"company_id": cls.company.id})
+        provider.write({"is_published": True, **values})
+        return provider.sudo(False)
+
+    def simulate(self, transaction, state="done"):
+        """The demo provider's answer for ``transaction``, as its own test page
+        posts it: done, pending, cancel or error."""
+        transaction.sudo()._handle_notification_data(
+            "demo",
+            {
+                "reference": transaction.reference,
+                "payment_details": "4242",
+                "simulated_state": state,
+            },
+        )
 
     @classmethod
     def make_product(cls, name, price):
@@ -197,7 +305,7 @@ class WalletFixtures:
         """A wire-transfer top-up as the Add Money route opens it; ``confirmed``:
         the customer confirmed the transfer, which now awaits the money."""
         partner = partner or self.customer
-        provider = self.env.ref("payment.payment_provider_transfer")
+        provider = self.transfer
         provider.write({"state": "test", "journal_id": self.bank_journal.id})
         transaction = self.env["payment.transaction"].create(
             {
@@ -252,18 +360,39 @@ class WalletFixtures:
         self.assertEqual(self.Ledger._check_ledger(), [])
 
 
-class WalletCommon(WalletFixtures, TransactionCase):
+class WalletCommon(WalletFixtures, AccountTestInvoicingCommon):
+    """The ledger and its books, as account's own tests are written: in a
+    fresh company with its own chart of accounts (which gives it its Customer
+    Wallet account, Wallet journal and wallet provider), worked by an
+    accountant who is a Wallet Manager."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_wallet_fixtures()
 
 
+class InEuros:
+    """A model-level test class run again in a company that keeps its books in
+    euros, not in the database's own dollars."""
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        euro = cls._enable_currency("EUR")
+        return super().setup_independent_company(currency_id=euro.id, **kwargs)
+
+
 @tagged("post_install", "-at_install")
-class WalletHttpCommon(WalletFixtures, HttpCase):
+class WalletHttpCommon(WalletFixtures, PaymentHttpCommon):
+    """The shop, the portal and the payment routes, as payment's own HTTP tests
+    are written: the main company and its website."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # payment's common mocks the accounting of post-processing away; the
+        # wallet books through it.
+        cls.enable_post_process_patcher = False
         cls.setup_wallet_fixtures()
 
 
@@ -277,11 +406,6 @@ def amounts(html, css_class):
 
 
 class WalletProviderMixin:
-    @classmethod
-    def setup_wallet_provider(cls):
-        cls.wallet_provider = cls.env.ref("website_wallet.payment_provider_wallet")
-        cls.company._wallet_setup_accounting()
-
     def pay(self, tx):
         """Process a wallet payment as its processing route does, for the
         logged-in owner; True when the wallet paid."""

@@ -1,4 +1,4 @@
-"""Only the ledger writes the Customer Wallet account (issue 19): posted items
+"""Only the ledger writes the Customer Wallet account: posted items
 are not re-pointed, a customer who joins a company takes the wallet with the
 books, and no money is withdrawn through the Wallet journal itself.  After
 each, the ledger, the aggregate and the books agree."""

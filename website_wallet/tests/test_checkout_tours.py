@@ -14,7 +14,7 @@ class TestCheckoutTours(WalletHttpCommon):
         cls.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)
         cls.gadget = cls.make_product("Wallet Gadget", 97.0)
         cls.console = cls.make_product("Wallet Console", 750.0)
-        cls.env.ref("payment.payment_provider_transfer").write(
+        cls.transfer.write(
             {"state": "enabled", "is_published": True, "journal_id": cls.bank_journal.id}
         )
 

@@ -5,13 +5,12 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase
 from odoo.tools import mute_logger
 
-from .common import committed_tabs, committed_wallet, in_parallel, process_wallet_payment
+from .common import ConcurrentWalletCase, committed_tabs, in_parallel, process_wallet_payment
 
 
-class TestConcurrentDebits(TransactionCase):
+class TestConcurrentDebits(ConcurrentWalletCase):
     """Two workers debit one wallet at the same time, each from its own database
     cursor, as two checkouts would.  The data must be committed for the second
     cursor to see it."""
@@ -19,8 +18,8 @@ class TestConcurrentDebits(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner_id = committed_wallet(cls.registry, "Racing Customer", 100.0)
-        cls.hot_partner_id = committed_wallet(cls.registry, "Two Tabs Customer", 100.0)
+        cls.partner_id = cls.committed_wallet("Racing Customer", 100.0)
+        cls.hot_partner_id = cls.committed_wallet("Two Tabs Customer", 100.0)
 
     def debit_in_own_cursor(self, barrier, outcomes):
         with self.registry.cursor() as cr:
@@ -91,7 +90,7 @@ class TestConcurrentDebits(TransactionCase):
             self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
 
 
-class TestConcurrentRefunds(TransactionCase):
+class TestConcurrentRefunds(ConcurrentWalletCase):
     """Two users refund one wallet payment at the same moment, each in a
     database cursor of its own, as two browser tabs would: it is given back
     once.  The data must be committed for the second cursor to see it."""
@@ -99,7 +98,7 @@ class TestConcurrentRefunds(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner_id = committed_wallet(cls.registry, "Refund Race Customer", 100.0)
+        cls.partner_id = cls.committed_wallet("Refund Race Customer", 100.0)
         _orders, (cls.tx_id,) = committed_tabs(cls.registry, cls.partner_id, 60.0, 1, 1)
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})

@@ -1,28 +1,31 @@
-"""Nothing gives back more than was paid (issue 19): every path that gives
+"""Nothing gives back more than was paid: every path that gives
 money back (the Refund wizard and its RPC, Refund to Wallet and Register
 Payment on a credit note, cancelling an order, reversing a wallet payment)
 counts what the others gave back of the same origin, in any order, twice or
 in two tabs.  After each, the ledger, the aggregate and the books agree."""
 
+import re
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user
 
-from .common import RefundMixin, WalletCommon, WalletProviderMixin
+from .common import InEuros, RefundMixin, WalletCommon, WalletProviderMixin
 
 
 class GiveBackCommon(RefundMixin, WalletProviderMixin, WalletCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_wallet_provider()
         cls.setup_refund_users()
         cls.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)
-        cls.demo = cls.env.ref("payment.payment_provider_demo")
-        cls.demo.write({"state": "test"})
         cls.website = cls.env["website"].get_current_website()
         cls.salesman = new_test_user(
             cls.env, login="wallet_gb_salesman", groups="sales_team.group_sale_salesman_all_leads"
         )
+
+    def left(self, amount):
+        """The refusal's words: how much is left to give back."""
+        return f"only {re.escape(self.currency.format(amount))} of it is left"
 
     def refunds_of(self, credit_note):
         return self.Ledger.search([("origin_move_id", "=", credit_note.id)])
@@ -38,7 +41,7 @@ class TestRefundsOfAPayment(GiveBackCommon):
         second_tab = self.open_refund_wizard(tx.payment_id)
         self.assertEqual((first_tab.amount_to_refund, second_tab.amount_to_refund), (80.0, 80.0))
         first_tab.action_refund()
-        with self.assertRaisesRegex(UserError, r"only \$\s?0\.00 of it is left"):
+        with self.assertRaisesRegex(UserError, self.left(0.00)):
             second_tab.action_refund()
         self.assertEqual(self.customer.wallet_balance, 100.0)
         self.assertEqual(len(tx.child_transaction_ids), 1)
@@ -52,7 +55,7 @@ class TestRefundsOfAPayment(GiveBackCommon):
                 tx.with_user(self.billing).action_refund(amount_to_refund=amount)
         self.assertEqual(self.customer.wallet_balance, 60.0)
         tx.with_user(self.billing).action_refund(amount_to_refund=15.0)
-        with self.assertRaisesRegex(UserError, r"only \$\s?25\.00 of it is left"):
+        with self.assertRaisesRegex(UserError, self.left(25.00)):
             tx.with_user(self.billing).action_refund(amount_to_refund=25.01)
         tx.with_user(self.billing).action_refund(amount_to_refund=25.0)
         self.assertEqual(self.customer.wallet_balance, 100.0)
@@ -71,7 +74,7 @@ class TestRefundsOfAPayment(GiveBackCommon):
         _order, refunded_tx = self.paid_order(50.0)
         self.refund_wizard(refunded_tx.payment_id, amount=20.0)
         payment_entry = refunded_tx.wallet_transaction_ids
-        with self.assertRaisesRegex(UserError, r"only \$\s?30\.00 of it is left"):
+        with self.assertRaisesRegex(UserError, self.left(30.00)):
             payment_entry._reverse("paid by mistake")
         self.assertEqual(self.customer.wallet_balance, 100.0 - 30.0 + 30.0 - 50.0 + 20.0)
         self.assertBooksAgree()
@@ -110,7 +113,7 @@ class TestCreditNotes(GiveBackCommon):
         self.assertFalse(credit_note.wallet_refundable)
         with self.assertRaisesRegex(UserError, "cannot be refunded to the wallet"):
             credit_note.with_user(self.billing).action_refund_to_wallet()
-        with self.assertRaisesRegex(UserError, r"only \$\s?0\.00 of it is left"):
+        with self.assertRaisesRegex(UserError, self.left(0.00)):
             self.register_payment(credit_note)
         self.assertEqual(self.customer.wallet_balance, 45.0)
         self.assertEqual(self.refunds_of(credit_note).mapped("amount"), [45.0])
@@ -121,14 +124,14 @@ class TestCreditNotes(GiveBackCommon):
         credit_note.with_user(self.billing).action_refund_to_wallet()
         payment = self.refunds_of(credit_note).account_payment_id
         self.remove_from_credit_note(credit_note, payment)
-        with self.assertRaisesRegex(UserError, r"only \$\s?0\.00 of it is left"):
+        with self.assertRaisesRegex(UserError, self.left(0.00)):
             self.register_payment(credit_note)
         self.assertEqual(self.customer.wallet_balance, 30.0)
         self.assertBooksAgree()
 
     def test_register_payment_for_more_than_the_credit_note_is_refused(self):
         credit_note = self.make_invoice(20.0, move_type="out_refund")
-        with self.assertRaisesRegex(UserError, r"only \$\s?20\.00 of it is left"):
+        with self.assertRaisesRegex(UserError, self.left(20.00)):
             self.register_payment(credit_note, amount=200.0)
         self.assertEqual(self.customer.wallet_balance, 0.0)
         self.register_payment(credit_note, amount=12.0)
@@ -191,7 +194,7 @@ class TestCancelledOrders(GiveBackCommon):
         self.assertEqual(self.customer.wallet_balance, 30.0, "what the card did not get back")
         self.env.invalidate_all()
         self.assertEqual(tx.payment_id.amount_available_for_refund, 0.0)
-        with self.assertRaisesRegex(UserError, r"only \$\s?0\.00 of it is left"):
+        with self.assertRaisesRegex(UserError, self.left(0.00)):
             tx.with_user(self.billing).action_refund(amount_to_refund=30.0)
         self.assertBooksAgree()
 
@@ -235,3 +238,11 @@ class TestCancelledOrders(GiveBackCommon):
         with self.assertRaisesRegex(ValidationError, "names what it gives back"):
             self.Ledger._credit(self.customer, 10.0, kind="refund", description="from nowhere")
         self.assertEqual(self.customer.wallet_balance, 0.0)
+
+
+class TestCreditNotesInEuros(InEuros, TestCreditNotes):
+    """The same, in a company that keeps its books in euros."""
+
+
+class TestRefundsOfAPaymentInEuros(InEuros, TestRefundsOfAPayment):
+    """The same, in a company that keeps its books in euros."""

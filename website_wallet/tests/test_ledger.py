@@ -1,10 +1,12 @@
+import re
+
 from psycopg2 import IntegrityError
 from psycopg2.errors import CheckViolation
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
-from .common import WalletCommon
+from .common import InEuros, WalletCommon
 
 
 class TestLedger(WalletCommon):
@@ -36,7 +38,8 @@ class TestLedger(WalletCommon):
     def test_insufficient_balance_is_refused_with_the_available_amount(self):
         self.topup(25.0)
         with self.assertRaisesRegex(
-            UserError, r"Insufficient wallet balance: \$\s?25\.00 available"
+            UserError,
+            f"Insufficient wallet balance: {re.escape(self.currency.format(25.0))} available",
         ):
             self.Ledger._debit(self.customer, 25.01)
         self.assertEqual(self.customer.wallet_balance, 25.0)
@@ -168,8 +171,7 @@ class TestLedger(WalletCommon):
             )
 
     def demo_topup_transaction(self, amount, reference):
-        provider = self.env.ref("payment.payment_provider_demo")
-        provider.write({"state": "test", "journal_id": self.bank_journal.id})
+        provider = self.demo
         return self.env["payment.transaction"].create(
             {
                 "provider_id": provider.id,
@@ -266,3 +268,7 @@ class TestLedger(WalletCommon):
         self.assertLessEqual(short, core + 10, f"a debit takes {short} queries, core {core}")
         self.assertBooksAgree(short_history)
         self.assertBooksAgree(long_history)
+
+
+class TestLedgerInEuros(InEuros, TestLedger):
+    """The same ledger, in a company that keeps its books in euros."""

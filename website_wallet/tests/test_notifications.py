@@ -7,11 +7,6 @@ from .common import WalletCommon, WalletProviderMixin
 class TestNotifications(WalletProviderMixin, WalletCommon):
     """Each event queues exactly one email, to the right person, never twice."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_wallet_provider()
-
     def mails(self, entry):
         """Emails to the customer (managers also get their to-do notifications),
         once the queue the ledger fills has been sent."""
@@ -142,11 +137,6 @@ class TestMoneyIsLogged(WalletProviderMixin, WalletCommon):
     """Each money movement and each refusal leaves an INFO line, as payment
     providers log each notification.  (The level is given as a number: Odoo
     names its RUNBOT level "INFO" too.)"""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_wallet_provider()
 
     def test_movements_and_refusals_are_logged(self):
         with self.assertLogs("odoo.addons.website_wallet", logging.INFO) as logs:

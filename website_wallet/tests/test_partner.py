@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import Form
 
 from .common import WalletCommon
@@ -40,3 +41,40 @@ class TestPartner(WalletCommon):
         self.assertEqual(queries_to_read(partners), one, "12 partners cost what 1 costs")
         self.assertLessEqual(one, 5)
         self.assertEqual(partners[-1].wallet_balance, 20.0)
+
+
+class TestMergeContacts(WalletCommon):
+    """Merging contacts keeps every cent."""
+
+    def merge(self, partners, keep):
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge(partners.ids, dst_partner=keep)
+
+    def test_merged_wallets_are_added_together(self):
+        duplicate = self.env["res.partner"].create({"name": "Wallet Customer Inc (old)"})
+        self.topup(120.0)
+        self.topup(35.5, partner=duplicate)
+        self.wire_topup(40.0, partner=duplicate)
+        self.Ledger._debit(duplicate, 10.0)
+        entries = self.Ledger.search([("partner_id", "=", duplicate.id)])
+        self.merge(self.customer | duplicate, keep=self.customer)
+        self.assertFalse(duplicate.exists())
+        self.assertEqual(entries.partner_id, self.customer)
+        self.assertEqual(self.customer.wallet_balance, 145.5)
+        self.assertEqual(self.customer.wallet_pending, 40.0)
+        self.assertEqual(
+            self.env["wallet.balance"].search_count([("partner_id", "=", self.customer.id)]), 1
+        )
+        self.Ledger._debit(self.customer, 145.5)  # every cent can be spent
+        self.assertBooksAgree()
+
+    def test_a_wallet_is_not_merged_into_a_company_contact(self):
+        colleague = self.env["res.partner"].create(
+            {"name": "Wendy's assistant", "parent_id": self.customer.id}
+        )
+        individual = self.env["res.partner"].create({"name": "Wendy at home"})
+        self.topup(20.0, partner=individual)
+        with self.assertRaisesRegex(UserError, "have a wallet"):
+            self.merge(individual | colleague, keep=colleague)
+        self.assertEqual(individual.wallet_balance, 20.0)
+        self.assertBooksAgree(individual)

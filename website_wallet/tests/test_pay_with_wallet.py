@@ -1,29 +1,26 @@
 import re
 
 from odoo import Command, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.tests.http_common import PaymentHttpCommon
 from odoo.addons.website.tools import MockRequest
 
 from .common import (
+    ConcurrentWalletCase,
+    PayRouteMixin,
     WalletCommon,
     WalletHttpCommon,
     WalletProviderMixin,
     committed_tabs,
-    committed_wallet,
     in_parallel,
     process_wallet_payment,
 )
 
 
 class TestWalletProvider(WalletProviderMixin, WalletCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_wallet_provider()
-
     def compatible(self, amount, user=None, partner=None, report=None, **kwargs):
         Provider = self.env["payment.provider"].with_user(user or self.portal_user).sudo()
         if "sale_order_id" not in kwargs:
@@ -234,11 +231,6 @@ class TestWalletProvider(WalletProviderMixin, WalletCommon):
 
 @tagged("post_install", "-at_install")
 class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_wallet_provider()
-
     def setUp(self):
         super().setUp()
         self.authenticate("wallet_portal", "wallet_portal")
@@ -348,7 +340,7 @@ class TestWalletProcessRoute(WalletProviderMixin, WalletHttpCommon):
         self.assertNotIn("o_wallet_shortfall", html)
 
 
-class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
+class TestConcurrentCheckouts(WalletProviderMixin, ConcurrentWalletCase):
     """Two tabs pressing Pay at the same moment, each in its own database cursor
     and retried as Odoo retries a request: two orders for 70% of the balance
     each, or one order the wallet could pay twice."""
@@ -356,11 +348,11 @@ class TestConcurrentCheckouts(WalletProviderMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer_id = committed_wallet(cls.registry, "Two Tabs Customer", 100.0)
+        cls.customer_id = cls.committed_wallet("Two Tabs Customer", 100.0)
         _orders, cls.tx_ids = committed_tabs(
             cls.registry, cls.customer_id, 70.0, orders=2, tabs_per_order=1
         )
-        cls.rich_customer_id = committed_wallet(cls.registry, "Two Tabs One Order", 500.0)
+        cls.rich_customer_id = cls.committed_wallet("Two Tabs One Order", 500.0)
         [cls.order_id], cls.same_order_tx_ids = committed_tabs(
             cls.registry, cls.rich_customer_id, 120.0, orders=1, tabs_per_order=2
         )
@@ -449,3 +441,202 @@ class TestWalletInThePaymentFlow(PaymentHttpCommon):
         self.assertEqual((form["action"], form["method"]), ("/payment/wallet/process", "post"))
         self.assertEqual(form["inputs"]["reference"], processing["reference"])
         self.assertTrue(form["inputs"]["csrf_token"])
+
+
+@tagged("post_install", "-at_install")
+class TestPayOnce(PayRouteMixin, WalletHttpCommon):
+    """A wallet pays what a document still owes, once."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("wallet_portal", "wallet_portal")
+
+    def test_two_tabs_pay_one_order_once(self):
+        self.topup(300.0)
+        order = self.make_order(100.0)
+        first_tab = self.order_transaction(order, 100.0)
+        second_tab = self.order_transaction(order, 100.0)
+        for tab in (first_tab, second_tab):
+            self.assertEqual(self.submit(tab).status_code, 303)
+        self.assertEqual((first_tab.state, second_tab.state), ("done", "error"))
+        self.assertIn("already paid", second_tab.state_message)
+        self.assertEqual(order.amount_paid, 100.0)
+        self.assertEqual(self.customer.wallet_balance, 200.0)
+        self.assertEqual(len(self.wallet_debits()), 1)
+        self.assertBooksAgree()
+
+    def test_an_order_paid_by_card_is_not_paid_again_by_the_wallet(self):
+        self.topup(300.0)
+        order = self.make_order(100.0)
+        card = self.order_transaction(order, 100.0, provider=self.demo)
+        self.simulate(card, "done")
+        self.assertEqual(card.state, "done")
+        again = self.order_transaction(order, 100.0)
+        self.submit(again)
+        self.assertEqual(again.state, "error")
+        self.assertIn("already paid", again.state_message)
+        self.assertEqual(self.customer.wallet_balance, 300.0)
+        self.assertFalse(self.wallet_debits())
+        self.assertBooksAgree()
+
+    def test_only_what_is_still_due_after_other_payments(self):
+        """40.00 authorised by card: the wallet pays the 60.00 left, not 100.00."""
+        self.topup(300.0)
+        self.demo.capture_manually = True
+        order = self.make_order(100.0)
+        card = self.order_transaction(order, 40.0, provider=self.demo)
+        self.simulate(card, "done")
+        self.assertEqual(card.state, "authorized")
+        too_much = self.order_transaction(order, 100.0)
+        self.submit(too_much)
+        self.assertEqual(too_much.state, "error")
+        self.assertIn("60.00", too_much.state_message)
+        rest = self.order_transaction(order, 60.0)
+        self.submit(rest)
+        self.assertEqual(rest.state, "done")
+        self.assertEqual(self.customer.wallet_balance, 240.0)
+        self.assertBooksAgree()
+
+    def test_a_cancelled_order_is_not_paid(self):
+        self.topup(300.0)
+        order = self.make_order(100.0)
+        tx = self.order_transaction(order, 100.0)
+        order._action_cancel()
+        self.submit(tx)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("cancelled", tx.state_message)
+        self.assertEqual(self.customer.wallet_balance, 300.0)
+
+    def test_an_invoice_is_paid_once(self):
+        self.topup(300.0)
+        invoice = self.make_invoice(80.0)
+        first, second = (self.invoice_transaction(invoice, 80.0) for _tab in range(2))
+        self.submit(first)
+        self.submit(second)
+        self.assertEqual((first.state, second.state), ("done", "error"))
+        self.assertIn("already paid", second.state_message)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.customer.wallet_balance, 220.0)
+        self.assertBooksAgree()
+
+    def test_a_credit_note_is_not_paid_with_the_wallet(self):
+        self.topup(300.0)
+        credit_note = self.make_invoice(30.0, move_type="out_refund")
+        tx = self.wallet_tx(30.0, invoice=credit_note)
+        self.assertFalse(self.pay(tx))
+        self.assertIn("cannot be paid with the wallet", tx.state_message)
+        self.assertEqual(self.customer.wallet_balance, 300.0)
+
+
+@tagged("post_install", "-at_install")
+class TestOnlyWhereItCanPay(PayRouteMixin, WalletHttpCommon):
+    """The wallet is offered, and accepted, only where it can pay."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("wallet_portal", "wallet_portal")
+
+    def test_an_invoice_in_another_currency_is_refused_by_the_form_and_the_ledger(self):
+        self.topup(300.0)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.contact.id,
+                "currency_id": self.eur.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Euro work", "price_unit": 50.0, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        page = self.url_open(invoice.get_portal_url()).text
+        self.assertNotIn(f'data-provider-id="{self.wallet_provider.id}"', page)
+        tx = self.invoice_transaction(invoice, 50.0)
+        self.submit(tx)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("holds USD only", tx.state_message)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(self.customer.wallet_balance, 300.0)
+        self.assertBooksAgree()
+
+    def test_an_unpublished_wallet_provider_pays_nothing(self):
+        self.topup(300.0)
+        order = self.make_order(40.0)
+        tx = self.order_transaction(order, 40.0)
+        self.wallet_provider.is_published = False
+        self.submit(tx)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("cannot pay", tx.state_message)
+        self.assertEqual(self.customer.wallet_balance, 300.0)
+
+    def test_a_payment_link_without_a_document_never_offers_the_wallet(self):
+        self.topup(300.0)
+        page = self.url_open("/payment/pay?amount=10").text
+        self.assertIn("o_payment_form", page)
+        self.assertNotIn(f'data-provider-id="{self.wallet_provider.id}"', page)
+        self.assertNotIn("o_wallet_shortfall", page)
+        token = re.search(r'data-access-token="([^"]+)"', page).group(1)
+        processing = self.make_jsonrpc_request(
+            "/payment/transaction",
+            self.form_params(
+                self.wallet_provider,
+                10.0,
+                currency_id=self.currency.id,
+                partner_id=self.contact.id,
+                access_token=token,
+                landing_route="/payment/confirmation",
+            ),
+        )
+        tx = self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
+        self.submit(tx)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("orders and invoices only", tx.state_message)
+        self.assertEqual(self.customer.wallet_balance, 300.0)
+
+    def test_a_payment_link_of_an_order_shows_the_shortfall(self):
+        self.topup(20.0)
+        order = self.make_order(70.0)
+        with MockRequest(self.env):
+            token = payment_utils.generate_access_token(
+                order.partner_invoice_id.id, 70.0, self.currency.id
+            )
+        page = self.url_open(
+            f"/payment/pay?sale_order_id={order.id}&amount=70.0&access_token={token}"
+        ).text
+        self.assertIn("o_wallet_shortfall", page)
+        self.assertIn("/my/wallet/add?amount=50.00", page)
+
+    def test_after_a_refusal_the_shop_returns_to_its_payment_step_with_the_reason(self):
+        self.topup(10.0)
+        product = self.make_product("Too dear", 50.0)
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json", {"product_id": product.id, "add_qty": 1}
+        )
+        order = self.env["sale.order"].search(
+            [("partner_id", "=", self.contact.id), ("state", "=", "draft")], limit=1
+        )
+        processing = self.make_jsonrpc_request(
+            f"/shop/payment/transaction/{order.id}",
+            self.form_params(
+                self.wallet_provider,
+                50.0,
+                access_token=order._portal_ensure_token(),
+                landing_route="/shop/payment/validate",
+            ),
+        )
+        tx = self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
+        self.assertTrue(self.submit(tx).headers["Location"].endswith("/payment/status"))
+        status = self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual((status["state"], status["landing_route"]), ("error", "/shop/payment"))
+        page = self.url_open("/shop/payment").text
+        self.assertIn("o_wallet_payment_error", page)
+        self.assertIn("Insufficient wallet balance", page)
+        self.assertIn("o_payment_form", page, "the cart is still there, ready to pay")
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(self.customer.wallet_balance, 10.0)

@@ -159,8 +159,7 @@ class TestAddMoney(WalletHttpCommon):
         self.assertEqual(query["partner_id"], [str(self.contact.id)])
 
     def test_payment_step_shows_the_payment_form_with_compatible_providers(self):
-        demo = self.env.ref("payment.payment_provider_demo")
-        demo.write({"state": "test", "is_published": True})
+        demo = self.demo
         html = self.url_open("/my/wallet/add", data=self.amount_form("50")).text
         self.assertIn("o_payment_form", html)
         self.assertIn('data-transaction-route="/my/wallet/transaction"', html)
@@ -177,25 +176,13 @@ class TestAddMoney(WalletHttpCommon):
 
 @tagged("post_install", "-at_install")
 class TestTopupDemo(TopupFlowMixin, WalletHttpCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.demo = cls.env.ref("payment.payment_provider_demo")
-        cls.demo.write({"state": "test", "is_published": True})
-
     def setUp(self):
         super().setUp()
         self.authenticate("wallet_portal", "wallet_portal")
 
     def pay_demo(self, processing_values, state="done"):
-        self.make_jsonrpc_request(
-            "/payment/demo/simulate_payment",
-            {
-                "reference": processing_values["reference"],
-                "payment_details": "4242",
-                "simulated_state": state,
-            },
-        )
+        """The demo card answers, then the status page polls."""
+        self.simulate(self.transaction(processing_values), state)
         return self.make_jsonrpc_request("/payment/status/poll")
 
     def test_paid_topup_credits_once_and_lands_on_success(self):
@@ -269,7 +256,6 @@ class TestTopupWireTransfer(TopupFlowMixin, WalletHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.transfer = cls.env.ref("payment.payment_provider_transfer")
         cls.transfer.write(
             {"state": "enabled", "is_published": True, "journal_id": cls.bank_journal.id}
         )

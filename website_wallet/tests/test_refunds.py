@@ -1,4 +1,4 @@
-"""Refunds, both directions (issue 10), through the framework's refund machinery
+"""Refunds, both directions, through the framework's refund machinery
 and the standard buttons and wizards: the payment's Refund wizard, Stripe's
 webhooks, Refund to Wallet on a credit note, Register Payment, cancelling an
 order, Withdraw to Bank.  After each, the ledger, the aggregate and the books
@@ -7,7 +7,7 @@ agree."""
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import (
@@ -22,14 +22,12 @@ from .common import (
 
 @tagged("post_install", "-at_install")
 class TestTopupRefunds(RefundMixin, TopupFlowMixin, WalletHttpCommon):
-    """1. Refunding a top-up takes the money out of the wallet."""
+    """Refunding a top-up takes the money out of the wallet."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_refund_users()
-        cls.demo = cls.env.ref("payment.payment_provider_demo")
-        cls.demo.write({"state": "test", "is_published": True})
 
     def setUp(self):
         super().setUp()
@@ -37,10 +35,7 @@ class TestTopupRefunds(RefundMixin, TopupFlowMixin, WalletHttpCommon):
 
     def demo_topup(self, amount):
         tx = self.transaction(self.start_topup(self.demo, amount))
-        self.make_jsonrpc_request(
-            "/payment/demo/simulate_payment",
-            {"reference": tx.reference, "payment_details": "4242", "simulated_state": "done"},
-        )
+        self.simulate(tx, "done")
         self.run_post_processing_cron()
         self.assertEqual(tx.wallet_transaction_ids.state, "done")
         return tx
@@ -264,12 +259,11 @@ class TestWithdrawToBank(RefundMixin, WalletCommon):
 
 
 class TestRefundToTheWallet(RefundMixin, WalletProviderMixin, WalletCommon):
-    """2. Refunding to the wallet: wallet payments, credit notes, cancelled orders."""
+    """Refunding to the wallet: wallet payments, credit notes, cancelled orders."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_wallet_provider()
         cls.setup_refund_users()
 
     def test_a_wallet_payment_is_refunded_to_the_wallet_in_full_or_in_part(self):
@@ -373,8 +367,7 @@ class TestRefundToTheWallet(RefundMixin, WalletProviderMixin, WalletCommon):
 
     def test_the_setting_turns_card_payments_of_cancelled_orders_into_wallet_credit(self):
         self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)
-        demo = self.env.ref("payment.payment_provider_demo")
-        demo.write({"state": "test"})
+        demo = self.demo
         website = self.env["website"].get_current_website()
         order, _tx = self.paid_order(35.0, provider=demo)
         order._action_cancel()
@@ -390,11 +383,6 @@ class TestRefundToTheWallet(RefundMixin, WalletProviderMixin, WalletCommon):
         )
         self.assertTrue(all(receivable.mapped("reconciled")))
         self.assertBooksAgree()
-
-    def test_the_setting_is_in_the_wallet_block_of_settings(self):
-        with Form(self.env["res.config.settings"]) as settings:
-            settings.wallet_refund_cancelled_orders = True
-        self.assertTrue(self.env["website"].get_current_website().wallet_refund_cancelled_orders)
 
     def test_the_shopper_is_told_of_a_refund(self):
         credit_note = self.make_invoice(12.0, move_type="out_refund")

@@ -1,8 +1,10 @@
+from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import JsonRpcException, tagged
+from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import WalletCommon, WalletHttpCommon
+from ..controllers.portal import is_local_url
+from .common import PayRouteMixin, WalletCommon, WalletHttpCommon
 
 
 class TestSecurity(WalletCommon):
@@ -191,3 +193,185 @@ class TestSecurityRpc(WalletHttpCommon):
         self.assertEqual(self.entry.amount, 10.0)
         self.assertEqual(self.wire.state, "pending")
         self.assertEqual(self.customer.wallet_balance, 10.0)
+
+
+@tagged("post_install", "-at_install")
+class TestOnlyTheFrameworkCreatesMoney(PayRouteMixin, WalletHttpCommon):
+    """Only a Wallet Manager, or the provider's own notification, turns a
+    transaction into wallet money: plain writes by other back-office users are
+    refused, over RPC as they would make them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = new_test_user(
+            cls.env,
+            login="wallet_billing",
+            groups="base.group_user,account.group_account_invoice",
+        )
+
+    def rpc(self, login, model, method, args, kwargs=None):
+        self.authenticate(login, login)
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def assertRefused(self, login, model, method, args):
+        with self.assertRaises(JsonRpcException) as caught, mute_logger("odoo.http"):
+            self.rpc(login, model, method, args)
+        self.assertEqual(str(caught.exception.args[-1]).rsplit(".", 1)[-1], "AccessError")
+
+    def test_a_billing_user_cannot_confirm_a_wire_transfer_by_writing_its_state(self):
+        wire = self.wire_topup(600.0)
+        tx = wire.payment_transaction_id
+        for vals in ({"state": "done"}, {"amount": 6000.0}, {"partner_id": self.other_customer.id}):
+            with self.subTest(vals=vals):
+                self.assertRefused("wallet_billing", "payment.transaction", "write", [tx.ids, vals])
+        self.run_post_processing_cron()
+        self.assertEqual((tx.state, tx.amount, wire.state), ("pending", 600.0, "pending"))
+        self.assertEqual(self.customer.wallet_balance, 0.0)
+
+    def test_a_billing_user_cannot_create_money_with_a_new_transaction(self):
+        transfer = self.transfer
+        self.assertRefused(
+            "wallet_billing",
+            "payment.transaction",
+            "create",
+            [
+                {
+                    "provider_id": transfer.id,
+                    "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                    "amount": 500.0,
+                    "currency_id": self.currency.id,
+                    "partner_id": self.customer.id,
+                    "is_wallet_topup": True,
+                    "state": "done",
+                }
+            ],
+        )
+        order = self.make_order(80.0)
+        self.assertRefused(
+            "wallet_billing",
+            "payment.transaction",
+            "create",
+            [
+                {
+                    "provider_id": self.wallet_provider.id,
+                    "payment_method_id": self.wallet_provider.payment_method_ids.id,
+                    "amount": 80.0,
+                    "currency_id": self.currency.id,
+                    "partner_id": self.customer.id,
+                    "sale_order_ids": [Command.set(order.ids)],
+                    "state": "done",
+                }
+            ],
+        )
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(self.Ledger.search([("partner_id", "=", self.customer.id)]))
+
+    def test_a_billing_user_cannot_mark_a_wallet_payment_done(self):
+        self.topup(100.0)
+        tx = self.wallet_tx(80.0, order=self.make_order(80.0))
+        self.assertRefused(
+            "wallet_billing", "payment.transaction", "write", [tx.ids, {"state": "done"}]
+        )
+        self.assertEqual(tx.state, "draft")
+        self.assertEqual(tx.sale_order_ids.state, "draft")
+
+    def test_other_transactions_stay_editable_and_a_manager_may_confirm(self):
+        demo = self.demo
+        other = self.env["payment.transaction"].create(
+            {
+                "provider_id": demo.id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "amount": 10.0,
+                "currency_id": self.currency.id,
+                "partner_id": self.other_customer.id,
+            }
+        )
+        self.rpc("wallet_billing", "payment.transaction", "write", [other.ids, {"amount": 12.0}])
+        self.assertEqual(other.amount, 12.0)
+        manager = self.wallet_manager
+        manager.groups_id += self.env.ref("account.group_account_invoice")
+        wire = self.wire_topup(70.0)
+        self.rpc(
+            "wallet_boss",
+            "payment.transaction",
+            "write",
+            [wire.payment_transaction_id.ids, {"state": "done"}],
+        )
+        self.run_post_processing_cron()
+        self.assertEqual(self.customer.wallet_balance, 70.0)
+        self.assertBooksAgree()
+
+
+@tagged("post_install", "-at_install")
+class TestBoundaries(WalletHttpCommon):
+    """Boundaries: chatter, the ledger check, return URLs, uninstalling."""
+
+    def post_message(self, entry):
+        return self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "wallet.transaction",
+                "thread_id": entry.id,
+                "post_data": {"body": "I want more money", "message_type": "comment"},
+            },
+        )
+
+    def test_customers_never_post_on_their_ledger_entries(self):
+        entry = self.topup(10.0)
+        self.authenticate("wallet_portal", "wallet_portal")
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.post_message(entry)
+        with self.assertRaises(AccessError):
+            entry.with_user(self.portal_user).message_post(body="hello")
+        self.assertFalse(entry.message_ids.filtered(lambda m: "more money" in (m.body or "")))
+        self.authenticate("wallet_clerk", "wallet_clerk")
+        self.post_message(entry)  # staff annotate entries
+        self.assertTrue(entry.message_ids.filtered(lambda m: "more money" in (m.body or "")))
+
+    def test_only_wallet_managers_check_the_ledger(self):
+        self.topup(10.0, partner=self.other_customer)
+        for user in (self.portal_user, self.wallet_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.Ledger.with_user(user).action_check_ledger()
+        action = self.Ledger.with_user(self.wallet_manager).action_check_ledger()
+        self.assertEqual(action["params"]["type"], "success")
+
+    def test_return_urls_stay_on_this_site(self):
+        for url in ("/shop/cart", "/my/invoices/7?access_token=x", "/shop/payment?a=b#top"):
+            self.assertTrue(is_local_url(url), url)
+        for url in (
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example".replace("%09", "\n"),
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            None,
+        ):
+            self.assertFalse(is_local_url(url), url)
+        self.authenticate("wallet_portal", "wallet_portal")
+        self.url_open("/my/wallet/add?amount=10&return_url=/shop/cart")
+        self.assertEqual(self.stored_session().get("wallet_return_url"), "/shop/cart")
+        self.url_open("/my/wallet/add?amount=10&return_url=/%5Cevil.example")
+        self.assertEqual(self.stored_session().get("wallet_return_url"), "/shop/cart")
+
+    def stored_session(self):
+        return http.root.session_store.get(self.session.sid)
+
+    def test_uninstalling_is_refused_while_wallets_hold_money(self):
+        module = self.env["ir.module.module"].search([("name", "=", "website_wallet")])
+        self.topup(5.0)
+        with self.assertRaisesRegex(UserError, "still hold money"):
+            module.button_uninstall()
+        sale = self.env["ir.module.module"].search([("name", "=", "website_sale")])
+        with self.assertRaisesRegex(UserError, "still hold money"):
+            sale.button_uninstall()
+        self.assertEqual(module.state, "installed")

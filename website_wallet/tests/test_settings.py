@@ -1,10 +1,16 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .common import WalletCommon, WalletHttpCommon
+from .common import WalletHttpCommon
 
 
-class TestSettings(WalletCommon):
+@tagged("post_install", "-at_install")
+class TestSettings(WalletHttpCommon):
+    def test_refund_cancelled_orders_is_in_the_wallet_block_of_settings(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.wallet_refund_cancelled_orders = True
+        self.assertTrue(self.env["website"].get_current_website().wallet_refund_cancelled_orders)
+
     def settings(self, **values):
         settings = self.env["res.config.settings"].create(values)
         settings.execute()

@@ -1,4 +1,4 @@
-"""Partial payment (issue 11): the wallet's balance and another payment method
+"""Partial payment: the wallet's balance and another payment method
 for the rest, through the toggle routes, the standard payment form and its
 transaction routes.  After each, the ledger, the aggregate and the books agree."""
 
@@ -17,10 +17,6 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_wallet_provider()
-        cls.demo = cls.env.ref("payment.payment_provider_demo")
-        cls.demo.write({"state": "test", "is_published": True})
-        cls.transfer = cls.env.ref("payment.payment_provider_transfer")
         cls.transfer.write(
             {"state": "enabled", "is_published": True, "journal_id": cls.bank_journal.id}
         )
@@ -55,12 +51,6 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
             ),
         )
         return self.env["payment.transaction"].search([("reference", "=", processing["reference"])])
-
-    def simulate(self, tx, state):
-        self.make_jsonrpc_request(
-            "/payment/demo/simulate_payment",
-            {"reference": tx.reference, "payment_details": "4242", "simulated_state": state},
-        )
 
     def held(self):
         return self.customer.wallet_held
@@ -193,7 +183,7 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
         self.topup(242.50)
         order = self.cart()
         self.use_wallet()
-        for provider, amount in ((self.demo, 750.0), (self.demo, 100.0), (self.transfer, 507.50)):
+        for provider, amount in ((self.demo, 100.0), (self.demo, 507.49), (self.transfer, 507.50)):
             with (
                 self.subTest(provider=provider.code, amount=amount),
                 self.assertRaises(JsonRpcException),
@@ -205,6 +195,22 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
         self.logout()
         with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
             self.use_wallet()
+        self.assertBooksAgree()
+
+    def test_a_whole_payment_ignores_the_stored_choice(self):
+        """Express checkout from the cart pays the whole total: a plain card
+        payment, whatever was chosen at the payment step; the wallet keeps
+        its money."""
+        self.topup(242.50)
+        order = self.cart()
+        self.use_wallet()
+        card = self.pay_rest(order, 750.0)
+        self.assertFalse(card.wallet_split_transaction_id)
+        self.assertEqual(self.held(), 0.0)
+        self.simulate(card, "done")
+        self.make_jsonrpc_request("/payment/status/poll")
+        self.assertEqual((order.state, order.amount_paid), ("sale", 750.0))
+        self.assertEqual(self.customer.wallet_balance, 242.50)
         self.assertBooksAgree()
 
     def test_the_wallet_part_is_paid_only_with_the_rest_never_through_the_wallet_route(self):
@@ -320,13 +326,6 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
 
 @tagged("post_install", "-at_install")
 class TestSplitInvoice(PayRouteMixin, WalletHttpCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_wallet_provider()
-        cls.demo = cls.env.ref("payment.payment_provider_demo")
-        cls.demo.write({"state": "test", "is_published": True})
-
     def setUp(self):
         super().setUp()
         self.authenticate("wallet_portal", "wallet_portal")
@@ -349,10 +348,7 @@ class TestSplitInvoice(PayRouteMixin, WalletHttpCommon):
         self.assertIn('data-amount="70.0"', page)
         card = self.invoice_transaction(invoice, 70.0, provider=self.demo)
         self.assertEqual(self.customer.wallet_held, 30.0)
-        self.make_jsonrpc_request(
-            "/payment/demo/simulate_payment",
-            {"reference": card.reference, "payment_details": "4242", "simulated_state": "done"},
-        )
+        self.simulate(card, "done")
         self.make_jsonrpc_request("/payment/status/poll")
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(len(invoice._get_reconciled_payments()), 2)
@@ -381,7 +377,6 @@ class TestSplitTours(WalletHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("payment.payment_provider_demo").write({"state": "test", "is_published": True})
         cls.make_product("Wallet Console", 750.0)
         cls.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", False)
 

@@ -10,14 +10,13 @@ class TestPortalTours(WalletHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("payment.payment_provider_demo").write({"state": "test", "is_published": True})
-        cls.env.ref("payment.payment_provider_transfer").write(
+        cls.transfer.write(
             {"state": "enabled", "is_published": True, "journal_id": cls.bank_journal.id}
         )
 
-    def test_demo_shopper_sees_portal_home(self):
-        """The browser path works end to end: Chromium, tours, the demo shopper."""
-        self.start_tour("/my", "website_wallet_portal_home", login="shopper")
+    def test_the_portal_home_card_shows_the_balance_and_opens_my_wallet(self):
+        self.topup(123.45)
+        self.start_tour("/my", "website_wallet_portal_home", login="wallet_portal")
 
     def test_topup_with_the_demo_provider(self):
         self.start_tour("/my/wallet", "website_wallet_topup_demo", login="wallet_portal")

@@ -1,5 +1,6 @@
 from . import account_payment_register
 from . import base_partner_merge_automatic_wizard
+from . import wallet_customer_mixin
 from . import wallet_adjustment_wizard
 from . import wallet_period_mixin
 from . import wallet_liability_line

@@ -9,7 +9,8 @@ class MergePartnerAutomatic(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
 
     def _update_foreign_keys(self, src_partners, dst_partner):
-        """Merge Contacts adds the merged contacts' wallets to the one kept.
+        """Override of `base`: Merge Contacts adds the merged contacts' wallets
+        to the one kept.
 
         The generic merge repoints the ledger entries and the journal items at
         the kept contact, but it would delete a wallet row that clashes with

@@ -10,31 +10,19 @@ class WalletAdjustmentWizard(models.TransientModel):
     adjustment booked against a chosen account, or the reversal of an entry."""
 
     _name = "wallet.adjustment.wizard"
+    _inherit = "wallet.customer.mixin"
     _description = "Wallet Manual Adjustment"
-    _check_company_auto = True
 
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     reversed_entry_id = fields.Many2one(
         "wallet.transaction",
         "Entry to Reverse",
         check_company=True,
         domain="[('state', '=', 'done'), ('kind', '!=', 'reversal')]",
     )
-    partner_id = fields.Many2one(
-        "res.partner",
-        "Customer",
-        domain="[('parent_id', '=', False)]",
-        help="The wallet belongs to the commercial partner; contacts share it.",
-    )
     direction = fields.Selection(
         [("credit", "Add money (credit)"), ("debit", "Remove money (debit)")],
         default="credit",
     )
-    amount = fields.Monetary()
-    reason = fields.Char(required=True)
     counterpart_account_id = fields.Many2one(
         "account.account",
         check_company=True,
@@ -42,7 +30,6 @@ class WalletAdjustmentWizard(models.TransientModel):
         " ('asset_receivable', 'liability_payable'))]",
         help="The account the adjustment is booked against, e.g. a goodwill expense.",
     )
-    wallet_balance = fields.Monetary(related="partner_id.wallet_balance", string="Balance")
 
     def action_apply(self):
         self.ensure_one()

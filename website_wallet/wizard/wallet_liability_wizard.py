@@ -247,7 +247,8 @@ class WalletLiabilityWizard(models.TransientModel):
     # ------------------------------------------------------------------
 
     def write(self, vals):
-        """Other dates or another company make the figures stale."""
+        """Override of `base`: other dates or another company make the figures
+        stale."""
         if {"date_from", "date_to", "company_id"} & set(vals) and "is_computed" not in vals:
             vals = {**vals, "is_computed": False}
         return super().write(vals)

@@ -11,21 +11,10 @@ class WalletWithdrawalWizard(models.TransientModel):
     outstanding payments)."""
 
     _name = "wallet.withdrawal.wizard"
+    _inherit = "wallet.customer.mixin"
     _description = "Wallet Withdrawal to Bank"
-    _check_company_auto = True
 
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        "Customer",
-        required=True,
-        domain="[('parent_id', '=', False)]",
-        help="The wallet belongs to the commercial partner; contacts share it.",
-    )
-    wallet_balance = fields.Monetary(related="partner_id.wallet_balance", string="Available")
+    partner_id = fields.Many2one(required=True)
     amount = fields.Monetary(required=True)
     journal_id = fields.Many2one(
         "account.journal",
@@ -40,11 +29,12 @@ class WalletWithdrawalWizard(models.TransientModel):
         "Customer Bank Account",
         domain="[('partner_id', 'child_of', partner_id)]",
     )
-    reason = fields.Char(required=True, default=lambda self: _("Withdrawal to bank"))
+    reason = fields.Char(default=lambda self: _("Withdrawal to bank"))
 
     @api.model
     def default_get(self, fields_list):
-        """Opened from a top-up: its customer, and what is left of it to give back."""
+        """Override of `base`: opened from a top-up, its customer, and what is
+        left of it to give back."""
         values = super().default_get(fields_list)
         entry = self.env["wallet.transaction"].browse(self.env.context.get("wallet_entry_id"))
         if entry:

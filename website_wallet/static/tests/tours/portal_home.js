@@ -2,17 +2,23 @@
 
 import { registry } from "@web/core/registry";
 
-// Smoke tour: the demo shopper sees the portal home page.
+// The portal home's Wallet card shows the available balance and opens My Wallet.
 registry.category("web_tour.tours").add("website_wallet_portal_home", {
     url: "/my",
     steps: () => [
         {
-            content: "The portal home greets the shopper's documents",
-            trigger: ".o_portal_my_home",
+            content: "The Wallet card shows the available balance",
+            trigger: ".o_wallet_home_balance:contains(123.45)",
         },
         {
-            content: "The user menu shows the shopper",
-            trigger: "#top .o_user_menu, header:contains('Sam Shopper')",
+            content: "The card opens My Wallet",
+            trigger: "a[href='/my/wallet']:has(.o_wallet_home_balance)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "My Wallet shows the same balance",
+            trigger: ".o_wallet_balance:contains(123.45)",
         },
     ],
 });
