@@ -18,7 +18,8 @@ measured next to the same job done with the demo provider, in the same run:
   funded for half of them: how many went through, and how long the slowest
   waited for its retry, vs one payment alone;
 - the queries of /shop/payment: with the wallet on vs the same page with the
-  wallet turned off on the website.
+  wallet turned off on the website, which runs none of the wallet's code: the
+  page as stock Odoo serves it.
 
 Prints rows of the table that bench.sh heads: figure | wallet | anchor | ratio.
 """
@@ -381,7 +382,7 @@ def bench_queries(solo, product_id):
         counts[enabled] = min(queries_of("/shop/payment")[before:])
     rpc("website", "write", website, {"wallet_enabled": True})
     row(
-        "/shop/payment queries: wallet on vs wallet off",
+        "/shop/payment queries: wallet on vs off (stock Odoo's page)",
         counts[True],
         counts[False],
         ratio=f"+{counts[True] - counts[False]}",

@@ -16,8 +16,12 @@ from odoo.addons.website_sale.controllers.main import WebsiteSale
 from ..const import PROVIDER_CODE
 
 
-def wallet_shortfall(partner_id, amount, **document):
-    return request.env["payment.provider"]._wallet_shortfall(partner_id, amount, **document)
+def wallet_shortfall(values, **document):
+    """The wallet's shortfall on a payment form whose ``values`` (partner,
+    amount, availability report) core computed."""
+    return request.env["payment.provider"]._wallet_shortfall(
+        values["partner_id"], values["amount"], report=values.get("availability_report"), **document
+    )
 
 
 def offer_split():
@@ -76,10 +80,10 @@ class WalletWebsiteSale(WebsiteSale):
         ``WalletShopPayment``)."""
         offer_split()
         values = super()._get_shop_payment_values(order, **kwargs)
+        if not request.website.wallet_enabled:
+            return values
         partner = request.env["res.partner"].browse(values["partner_id"])
-        values["wallet_shortfall"] = wallet_shortfall(
-            partner.id, values["amount"], sale_order_id=order.id
-        )
+        values["wallet_shortfall"] = wallet_shortfall(values, sale_order_id=order.id)
         values.update(wallet_split_values(order, partner, "/shop/payment/wallet"))
         if values.get("wallet_split", {}).get("use"):
             values["amount"] = values["wallet_split"]["remaining_amount"]
@@ -131,9 +135,9 @@ class WalletSaleOrderPortal(SaleCustomerPortal):
     def _get_payment_values(self, order_sudo, downpayment=False, **kwargs):
         """Override of `sale`: an order's portal page shows the wallet's shortfall."""
         values = super()._get_payment_values(order_sudo, downpayment=downpayment, **kwargs)
-        values["wallet_shortfall"] = wallet_shortfall(
-            values["partner_id"], values["amount"], sale_order_id=order_sudo.id
-        )
+        if not request.website.wallet_enabled:
+            return values
+        values["wallet_shortfall"] = wallet_shortfall(values, sale_order_id=order_sudo.id)
         return values
 
 
@@ -161,19 +165,19 @@ class WalletInvoicePortal(PortalAccount):
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         """Override of `account_payment`: an invoice's Pay Now dialog offers the
-        wallet for that invoice: the
-        invoice is named to the provider filter (which the core page leaves
-        out, leaving only a total amount), and the shortfall and the split
-        toggle are shown; with the split on, the form pays the rest."""
+        wallet for that invoice: the invoice is named to the provider filter
+        (which the core page leaves out, leaving only a total amount), and the
+        shortfall and the split toggle are shown; with the split on, the form
+        pays the rest."""
         offer_split()
         values = super()._invoice_get_page_view_values(
             invoice, access_token, invoice_id=invoice.id, **kwargs
         )
-        if not values.get("partner_id"):
+        if not (values.get("partner_id") and request.website.wallet_enabled):
             return values
         partner = request.env["res.partner"].browse(values["partner_id"])
         values["wallet_shortfall"] = wallet_shortfall(
-            partner.id, invoice.amount_residual, invoice_id=invoice.id
+            {**values, "amount": invoice.amount_residual}, invoice_id=invoice.id
         )
         values.update(
             wallet_split_values(

@@ -298,7 +298,10 @@ class WalletPortal(PaymentPortal):
         }
         if document and kwargs.get("amount") and kwargs.get("partner_id"):
             values["wallet_shortfall"] = request.env["payment.provider"]._wallet_shortfall(
-                kwargs["partner_id"], kwargs["amount"], **document
+                kwargs["partner_id"],
+                kwargs["amount"],
+                report=kwargs.get("availability_report"),
+                **document,
             )
         return values
 

@@ -60,6 +60,12 @@ class PaymentProvider(models.Model):
         rest of a split."""
         providers = super()._get_compatible_providers(*args, report=report, **kwargs)
         wallets = providers.filtered(lambda provider: provider.code == PROVIDER_CODE)
+        if wallets and not self.env["website"].get_current_website().wallet_enabled:
+            providers -= wallets  # a website without the wallet runs none of its rules
+            payment_utils.add_to_report(
+                report, wallets, available=False, reason=self._wallet_reason_text("disabled")
+            )
+            return providers
         if wallets and (refusal := wallets[:1]._wallet_form_refusal(*args, **kwargs)):
             providers -= wallets
             payment_utils.add_to_report(
@@ -95,9 +101,11 @@ class PaymentProvider(models.Model):
 
     @api.model
     def _wallet_document_of(self, sale_order_id=None, invoice_id=None):
-        """The order or the invoice that a payment form pays, if any."""
-        document = self.env["sale.order"].sudo().browse(sale_order_id).exists()
-        return document or self.env["account.move"].sudo().browse(invoice_id).exists()
+        """The order or the invoice that a payment form pays, if any (the
+        payment routes have checked that it exists)."""
+        if sale_order_id:
+            return self.env["sale.order"].sudo().browse(int(sale_order_id))
+        return self.env["account.move"].sudo().browse(invoice_id and int(invoice_id))
 
     # ------------------------------------------------------------------
     # When the wallet can pay: one set of rules, for the form and the lock
@@ -179,14 +187,27 @@ class PaymentProvider(models.Model):
         return str(UNAVAILABLE_REASONS[reason]) % (values or {})
 
     @api.model
-    def _wallet_shortfall(self, partner_id, amount, sale_order_id=None, invoice_id=None):
+    def _wallet_shortfall(
+        self, partner_id, amount, report=None, sale_order_id=None, invoice_id=None
+    ):
         """What a document's payment form shows when only the balance keeps the
         wallet out: the available balance, the amount needed and the missing
         amount; an empty dict when the wallet is offered or excluded for
-        another reason."""
+        another reason.  ``report``: the form's availability report, which
+        names the wallet provider it considered."""
         document = self._wallet_document_of(sale_order_id, invoice_id)
-        wallet = (
-            self.sudo().search(
+        if not document:
+            return {}
+        wallet = next(
+            (
+                provider
+                for provider in (report or {}).get("providers", {})
+                if provider.code == PROVIDER_CODE
+            ),
+            None,
+        )
+        if wallet is None and report is None:
+            wallet = self.sudo().search(
                 [
                     *self._check_company_domain(document.company_id),
                     ("code", "=", PROVIDER_CODE),
@@ -195,9 +216,6 @@ class PaymentProvider(models.Model):
                 ],
                 limit=1,
             )
-            if document
-            else self
-        )
         refusal = wallet and wallet._wallet_form_refusal(
             document.company_id.id,
             partner_id,

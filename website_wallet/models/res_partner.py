@@ -53,17 +53,22 @@ class ResPartner(models.Model):
         company = self.env.company
         wallets = self.env["wallet.balance"]
         if wallets.has_access("read"):
-            wallets = wallets.search(
+            wallets = wallets.search_fetch(
                 [
                     ("partner_id", "in", self.commercial_partner_id.ids),
                     ("company_id", "=", company.id),
-                ]
+                ],
+                ["partner_id", "balance", "pending", "held"],
             )
         by_partner = {wallet.partner_id.id: wallet for wallet in wallets}
         for partner in self:
             wallet = by_partner.get(partner.commercial_partner_id.id)
             partner.wallet_currency_id = company.currency_id
-            partner.wallet_balance = wallet._available() if wallet else 0.0
+            # The company's rounding: the wallet's own currency field would
+            # read the rest of its row.
+            partner.wallet_balance = (
+                company.currency_id.round(wallet.balance - wallet.held) if wallet else 0.0
+            )
             partner.wallet_pending = wallet.pending if wallet else 0.0
             partner.wallet_held = wallet.held if wallet else 0.0
 

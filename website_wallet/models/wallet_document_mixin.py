@@ -48,7 +48,7 @@ class WalletDocumentMixin(models.AbstractModel):
         self.ensure_one()
         currency = self.company_id.currency_id
         due = currency.round(self._wallet_amounts_due()[0])
-        wallet = partner.commercial_partner_id.sudo().with_company(self.company_id)
+        wallet = partner.sudo().with_company(self.company_id)  # its commercial partner's
         available = currency.round(wallet.wallet_balance + self._wallet_own_holds())
         applies = self.currency_id == currency and 0 < available < due
         wallet_amount = available if applies else 0.0

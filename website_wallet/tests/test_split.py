@@ -307,7 +307,9 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
 
     def test_the_payment_step_costs_few_queries_with_the_toggle_off(self):
         """The wallet adds at most 3 queries to /shop/payment (toggle off), compared
-        with the same page on a website where the wallet is turned off."""
+        with the same page on a website where the wallet is turned off, which
+        runs none of the wallet's code (stock Odoo: 42 queries, with the
+        wallet 43, on the demo database)."""
         self.topup(242.50)
         self.cart()
         website = self.env["website"].get_current_website()
