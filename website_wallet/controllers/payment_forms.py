@@ -86,7 +86,8 @@ class WalletWebsiteSale(WebsiteSale):
         values["wallet_shortfall"] = wallet_shortfall(values, sale_order_id=order.id)
         values.update(wallet_split_values(order, partner, "/shop/payment/wallet"))
         if values.get("wallet_split", {}).get("use"):
-            values["amount"] = values["wallet_split"]["remaining_amount"]
+            # The wallet pays its part: no shortfall to show beside it.
+            values.update(amount=values["wallet_split"]["remaining_amount"], wallet_shortfall={})
         last_transaction = order.get_portal_last_transaction()
         if last_transaction.provider_code == PROVIDER_CODE and last_transaction.state == "error":
             values["wallet_payment_error"] = last_transaction.state_message
@@ -185,5 +186,7 @@ class WalletInvoicePortal(PortalAccount):
             )
         )
         if values.get("wallet_split", {}).get("use"):
-            values["wallet_form_amount"] = values["wallet_split"]["remaining_amount"]
+            values.update(
+                wallet_form_amount=values["wallet_split"]["remaining_amount"], wallet_shortfall={}
+            )
         return values
