@@ -11,6 +11,22 @@ _lt = LazyTranslate(__name__)
 PROVIDER_CODE = "wallet"
 DEFAULT_PAYMENT_METHOD_CODES = {"wallet"}
 
+# Promotional credit: where a lot comes from.  A grant, a cashback or a bonus
+# is credited into a lot of its own; what a refund gives back of a lot is a
+# lot too ("return"), which keeps the lot's expiry.
+PROMO_SOURCES = [
+    ("grant", "Grant"),
+    ("cashback", "Cashback"),
+    ("bonus", "Top-up Bonus"),
+    ("return", "Given Back"),
+]
+# The kinds of entries that credit promotional credit, and that take it away.
+PROMO_CREDIT_KINDS = ("grant", "cashback", "bonus")
+PROMO_DEBIT_KINDS = ("expiry", "clawback")
+# Promotional credit given back (a refund, a cancelled order) keeps its lot's
+# expiry, but can always be spent for at least this long.
+MIN_RETURN_VALIDITY = timedelta(days=7)
+
 # Portal pages.
 HISTORY_STEP = 10
 RECENT_COUNT = 5

@@ -88,15 +88,41 @@ class AccountMove(models.Model):
                 left,
                 kind="refund",
                 company=credit_note.company_id,
+                promo=credit_note._wallet_spent_entries()._promo_to_give_back(left),
                 invoice_id=credit_note.id,
                 origin_move_id=credit_note.id,
                 description=_("Refund of %(move)s", move=credit_note.name),
             )
         return True
 
+    def _wallet_spent_entries(self):
+        """The wallet payments of the invoice this credit note corrects (made
+        on the invoice or on its orders): what the credit note gives back
+        returns their promotional credit first."""
+        self.ensure_one()
+        invoice = self.sudo().reversed_entry_id
+        if not invoice:
+            return self.env["wallet.transaction"]
+        return (
+            self.env["wallet.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("direction", "=", "debit"),
+                    ("kind", "=", "payment"),
+                    ("state", "=", "done"),
+                    "|",
+                    ("invoice_id", "=", invoice.id),
+                    ("sale_order_id", "in", invoice.line_ids.sale_line_ids.order_id.ids),
+                ]
+            )
+        )
+
     def _check_not_wallet_ledger(self):
         entries = (
-            self.env["wallet.transaction"].sudo().search([("move_id", "in", self.ids)])
+            self.env["wallet.transaction"]
+            .sudo()
+            .search(["|", ("move_id", "in", self.ids), ("promo_move_id", "in", self.ids)])
             if self.ids
             else self.env["wallet.transaction"]
         )
@@ -132,17 +158,26 @@ class AccountMove(models.Model):
         would move the books but not the wallet.  The ledger and the payment
         framework post as superuser."""
         if not self.env.su:
-            wallet_accounts = self.company_id.sudo().wallet_account_id
+            wallet_accounts = self.company_id._wallet_ledger_accounts()
             if self.line_ids.filtered(lambda line: line.account_id in wallet_accounts):
                 raise UserError(
                     _(
-                        "The Customer Wallet account is kept by the wallet ledger and cannot"
-                        " be used in %(moves)s. Confirm a pending top-up, pay with the"
-                        " wallet or record a Wallet Adjustment instead.",
+                        "The wallet accounts (Customer Wallet, Promotional Credit) are kept by"
+                        " the wallet ledger and cannot be used in %(moves)s. Confirm a pending"
+                        " top-up, pay with the wallet or record a Wallet Adjustment instead.",
                         moves=", ".join(self.mapped("display_name")),
                     )
                 )
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        credit_notes = posted.filtered(
+            lambda move: move.move_type == "out_refund" and move.reversed_entry_id
+        )
+        if credit_notes:
+            # A credit note gives back part of its orders: their cashback
+            # is clawed back in proportion.
+            orders = credit_notes.sudo().reversed_entry_id.line_ids.sale_line_ids.order_id
+            orders._wallet_settle_cashback()
+        return posted
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         """Override of `account`: the ledger reverses its own entries as

@@ -41,12 +41,12 @@ class AccountMoveLine(models.Model):
 
     def _wallet_check_booked_change(self, vals):
         for line in self.filtered(lambda line: line.parent_state == "posted").sudo():
-            wallet_account = line.company_id.wallet_account_id
-            if not wallet_account:
+            wallet_accounts = line.company_id._wallet_ledger_accounts()
+            if not wallet_accounts:
                 continue
             changed = line._wallet_changed_fields(vals)
-            onto_wallet = "account_id" in changed and vals["account_id"] == wallet_account.id
-            if not changed or not (line.account_id == wallet_account or onto_wallet):
+            onto_wallet = "account_id" in changed and vals["account_id"] in wallet_accounts.ids
+            if not changed or not (line.account_id in wallet_accounts or onto_wallet):
                 continue
             follows_owner = changed == {"partner_id"} and (
                 vals["partner_id"] == line.partner_id.commercial_partner_id.id
@@ -54,8 +54,8 @@ class AccountMoveLine(models.Model):
             if not follows_owner:
                 raise UserError(
                     _(
-                        "%(item)s is a posted journal item of the Customer Wallet account, which"
-                        " only the wallet ledger books: its account, partner and amounts cannot"
+                        "%(item)s is a posted journal item of a wallet account (Customer Wallet,"
+                        " Promotional Credit), which only the wallet ledger books: its account, partner and amounts cannot"
                         " change, and no other item can move onto it. Correct the wallet with"
                         " Reverse or a Wallet Adjustment instead.",
                         item=line.move_id.display_name,

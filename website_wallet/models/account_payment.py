@@ -74,11 +74,13 @@ class AccountPayment(models.Model):
             "description": document.name or self.memo,
         }
         if self.payment_type == "outbound":
+            credit_note = self._wallet_credit_note()
             Ledger._credit(
                 self.partner_id,
                 self.amount,
                 kind="refund",
-                origin_move_id=self._wallet_credit_note().id,
+                origin_move_id=credit_note.id,
+                promo=credit_note._wallet_spent_entries()._promo_to_give_back(self.amount),
                 **values,
             )
         else:

@@ -187,12 +187,20 @@ class PaymentTransaction(models.Model):
             self.amount,
             kind="payment",
             company=self.company_id,
+            funds="any",
+            promo_first=self._wallet_promo_first(),
             payment_transaction_id=self.id,
             account_payment_id=self._wallet_payment().id,
             sale_order_id=self.sale_order_ids[:1].id,
             invoice_id=self.invoice_ids[:1].id,
             description=", ".join(documents.mapped("name")),
         )
+
+    def _wallet_promo_first(self):
+        """Whether this payment spends promotional credit before cash, as its
+        order's website (or the current one) says."""
+        website = self.sale_order_ids[:1].website_id or self.env["website"].get_current_website()
+        return website.wallet_promo_first
 
     def _wallet_back_to_payment_page(self):
         """After a refused wallet payment the shopper returns to the page they

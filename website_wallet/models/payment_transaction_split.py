@@ -135,6 +135,8 @@ class PaymentTransaction(models.Model):
             kind="payment",
             company=part.company_id,
             pending=True,
+            funds="any",
+            promo_first=part._wallet_promo_first(),
             payment_transaction_id=part.id,
             sale_order_id=part.sale_order_ids[:1].id,
             invoice_id=part.invoice_ids[:1].id,

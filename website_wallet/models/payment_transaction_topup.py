@@ -239,7 +239,7 @@ class PaymentTransaction(models.Model):
             source = self.source_transaction_id
             wallet = self.partner_id.commercial_partner_id.with_company(self.company_id)
             refundable = min(
-                self.env["wallet.origin"]._left(source, exclude=self), wallet.wallet_balance
+                self.env["wallet.origin"]._left(source, exclude=self), wallet.wallet_cash_balance
             )
             raise UserError(
                 _(
@@ -278,7 +278,7 @@ class PaymentTransaction(models.Model):
         Ledger = self.env["wallet.transaction"].sudo()
         wallet = Ledger._lock_wallet(self.partner_id, self.company_id)
         amount = -self.amount
-        on_wallet = min(amount, wallet._available())
+        on_wallet = min(amount, wallet._cash_available())
         payment = self.with_context(wallet_amount=on_wallet)._wallet_payment()
         if on_wallet:
             Ledger._debit(
@@ -313,11 +313,15 @@ class PaymentTransaction(models.Model):
         is still open of the refunded payment."""
         source = self.source_transaction_id
         Ledger = self.env["wallet.transaction"]
+        spent = source.wallet_transaction_ids.filtered(
+            lambda entry: entry.direction == "debit" and entry.state == "done"
+        )
         Ledger._credit(
             self.partner_id,
             -self.amount,
             kind="refund",
             company=self.company_id,
+            promo=spent._promo_to_give_back(-self.amount),
             payment_transaction_id=self.id,
             account_payment_id=self._wallet_payment().id,
             origin_transaction_id=source.id,
@@ -330,3 +334,4 @@ class PaymentTransaction(models.Model):
         )
         Ledger._reconcile_receivables(self.payment_id | source.payment_id)
         self._set_done()
+        self._wallet_follow_promotions()

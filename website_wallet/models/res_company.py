@@ -9,6 +9,8 @@ from ..const import PROVIDER_CODE
 WALLET_JOURNAL_CODE = "WALL"
 # Not payable nor credit card: those are reconciled with bills and cards.
 WALLET_ACCOUNT_TYPES = ("liability_current", "liability_non_current")
+# Wallet Promotions: an expense, or a reduction of revenue.
+PROMOTIONS_ACCOUNT_TYPES = ("expense", "income", "income_other")
 
 
 class ResCompany(models.Model):
@@ -26,6 +28,28 @@ class ResCompany(models.Model):
         check_company=True,
         domain="[('type', '=', 'bank')]",
         help="Journal of the payments made from and to wallets, and of manual adjustments.",
+    )
+    wallet_promo_account_id = fields.Many2one(
+        "account.account",
+        "Promotional Credit Account",
+        check_company=True,
+        domain=[("account_type", "in", WALLET_ACCOUNT_TYPES)],
+        help="Liability that holds the promotional credit (grants, cashback, bonuses)"
+        " customers can still spend.",
+    )
+    wallet_promotions_account_id = fields.Many2one(
+        "account.account",
+        "Wallet Promotions Account",
+        check_company=True,
+        domain=[("account_type", "in", PROMOTIONS_ACCOUNT_TYPES)],
+        help="What promotional credit costs: an expense (by default), or a reduction of"
+        " revenue. Credited back when the credit expires or is clawed back.",
+    )
+    wallet_expiry_warning_days = fields.Integer(
+        "Warn Before Expiry (days)",
+        default=7,
+        help="Customers get an email this many days before their promotional credit"
+        " expires; 0 for none.",
     )
 
     @api.constrains("wallet_account_id")
@@ -46,11 +70,12 @@ class ResCompany(models.Model):
     def write(self, vals):
         """Override of `base` to check a new Customer Wallet account, and to
         move wallet payments to a new account or journal at once."""
-        if vals.get("wallet_account_id"):
-            account = self.env["account.account"].browse(vals["wallet_account_id"])
-            for company in self:
-                company._check_wallet_account_fits(account)
-            self._check_wallet_account_unused(vals["wallet_account_id"])
+        for field in ("wallet_account_id", "wallet_promo_account_id"):
+            if vals.get(field):
+                account = self.env["account.account"].browse(vals[field])
+                for company in self:
+                    company._check_wallet_account_fits(account)
+                self._check_wallet_account_unused(field, vals[field])
         result = super().write(vals)
         if {"wallet_account_id", "wallet_journal_id"} & vals.keys():
             # Wallet payments follow the new journal or account at once.
@@ -59,22 +84,26 @@ class ResCompany(models.Model):
             )._wallet_link_accounting()
         return result
 
-    def _check_wallet_account_unused(self, account_id):
-        """The Customer Wallet account ties to the ledger: once a company has
-        wallet entries, moving to another account would leave part of the
-        balance behind, and the books would no longer agree."""
-        changing = self.filtered(
-            lambda company: company.wallet_account_id and company.wallet_account_id.id != account_id
-        )
+    def _check_wallet_account_unused(self, field, account_id):
+        """A wallet account ties to the ledger: once a company has wallet
+        entries, moving to another account would leave part of the balance
+        behind, and the books would no longer agree."""
+        changing = self.filtered(lambda company: company[field] and company[field].id != account_id)
         if changing and self.env["wallet.transaction"].sudo().search_count(
             [("company_id", "in", changing.ids)], limit=1
         ):
             raise UserError(
                 _(
-                    "The Customer Wallet account cannot change once wallets have entries:"
-                    " the balances already booked would stay on the old account."
+                    "The %(account)s cannot change once wallets have entries: the balances"
+                    " already booked would stay on the old account.",
+                    account=self._fields[field].string,
                 )
             )
+
+    def _wallet_ledger_accounts(self):
+        """The accounts only the wallet ledger books on: the Customer Wallet and
+        the Promotional Credit accounts of these companies."""
+        return self.sudo().wallet_account_id | self.sudo().wallet_promo_account_id
 
     def _wallet_setup_accounting(self):
         """Give every company with a chart of accounts its wallet account and journal.
@@ -89,6 +118,14 @@ class ResCompany(models.Model):
                 company.wallet_account_id = company._wallet_create_account()
             if not company.wallet_journal_id:
                 company.wallet_journal_id = company._wallet_create_journal()
+            if not company.wallet_promo_account_id:
+                company.wallet_promo_account_id = company._wallet_create_account(
+                    _("Promotional Credit")
+                )
+            if not company.wallet_promotions_account_id:
+                company.wallet_promotions_account_id = company._wallet_create_account(
+                    _("Wallet Promotions"), account_type="expense"
+                )
             company._wallet_link_accounting()
 
     def _wallet_link_accounting(self):
@@ -96,25 +133,23 @@ class ResCompany(models.Model):
             company._wallet_link_provider()
             company._wallet_route_journal_payments()
 
-    def _wallet_create_account(self):
-        """A current liability account, with the first free code after the
-        current liabilities the company's chart already has."""
+    def _wallet_create_account(self, name=None, account_type="liability_current"):
+        """An account of ``account_type`` (a current liability, the Customer
+        Wallet, by default), with the first free code after the accounts of
+        that type the company's chart already has."""
         self.ensure_one()
         Account = self.env["account.account"].with_company(self)
-        current_liabilities = Account.search(
-            [
-                *Account._check_company_domain(self),
-                ("account_type", "=", "liability_current"),
-            ]
+        same_type = Account.search(
+            [*Account._check_company_domain(self), ("account_type", "=", account_type)]
         )
-        codes = sorted(code for code in current_liabilities.mapped("code") if code)
+        codes = sorted(code for code in same_type.mapped("code") if code)
         receivable = self.partner_id.with_company(self).property_account_receivable_id
         start = codes[-1] if codes else "2".ljust(len(receivable.code or "") or 6, "0")
         return Account.create(
             {
-                "name": _("Customer Wallet"),
+                "name": name or _("Customer Wallet"),
                 "code": Account._search_new_account_code(start),
-                "account_type": "liability_current",
+                "account_type": account_type,
                 "reconcile": False,
                 "company_ids": [Command.set(self.ids)],
             }
@@ -192,3 +227,19 @@ class ResCompany(models.Model):
                 )
             )
         return self.wallet_account_id, self.wallet_journal_id
+
+    def _wallet_promo_accounting(self):
+        """Return (Promotional Credit account, Wallet Promotions account), set
+        up on first use, or explain what is missing."""
+        self.ensure_one()
+        if not (self.wallet_promo_account_id and self.wallet_promotions_account_id):
+            self.sudo()._wallet_setup_accounting()
+        if not (self.wallet_promo_account_id and self.wallet_promotions_account_id):
+            raise UserError(
+                _(
+                    "Company %(company)s has no Promotional Credit or Wallet Promotions"
+                    " account. Install a chart of accounts, then set them in the Settings.",
+                    company=self.name,
+                )
+            )
+        return self.wallet_promo_account_id, self.wallet_promotions_account_id

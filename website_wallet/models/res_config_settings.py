@@ -28,9 +28,19 @@ class ResConfigSettings(models.TransientModel):
     wallet_refund_cancelled_orders = fields.Boolean(
         related="website_id.wallet_refund_cancelled_orders", readonly=False
     )
+    wallet_promo_first = fields.Boolean(related="website_id.wallet_promo_first", readonly=False)
     # Per company: where the money is booked.
     wallet_account_id = fields.Many2one(related="company_id.wallet_account_id", readonly=False)
     wallet_journal_id = fields.Many2one(related="company_id.wallet_journal_id", readonly=False)
+    wallet_promo_account_id = fields.Many2one(
+        related="company_id.wallet_promo_account_id", readonly=False
+    )
+    wallet_promotions_account_id = fields.Many2one(
+        related="company_id.wallet_promotions_account_id", readonly=False
+    )
+    wallet_expiry_warning_days = fields.Integer(
+        related="company_id.wallet_expiry_warning_days", readonly=False
+    )
 
     @api.depends("wallet_topup_max")
     def _compute_wallet_topup_limited(self):
@@ -45,6 +55,22 @@ class ResConfigSettings(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "website_wallet.action_wallet_transaction"
         )
+
+    def action_wallet_cashback_rules(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "website_wallet.action_wallet_cashback_rule"
+        )
+        action["context"] = {"default_website_id": self.website_id.id}
+        action["domain"] = [("website_id", "=", self.website_id.id)]
+        return action
+
+    def action_wallet_bonus_tiers(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "website_wallet.action_wallet_bonus_tier"
+        )
+        action["context"] = {"default_website_id": self.website_id.id}
+        action["domain"] = [("website_id", "=", self.website_id.id)]
+        return action
 
     def action_wallet_pending_topups(self):
         action = self.action_wallet_transactions()

@@ -31,6 +31,31 @@ class ResPartner(models.Model):
         " refund being sent back to a card); booked once captured.",
     )
 
+    wallet_promo_balance = fields.Monetary(
+        "Promotional Credit",
+        currency_field="wallet_currency_id",
+        compute="_compute_wallet",
+        help="The part of the available money that the shop granted (cashback, bonuses,"
+        " grants); spent first, and it expires.",
+    )
+    wallet_cash_balance = fields.Monetary(
+        "Available Cash",
+        currency_field="wallet_currency_id",
+        compute="_compute_wallet",
+        help="The part of the available money that the customer paid in: the only part a"
+        " withdrawal or a top-up's refund can take.",
+    )
+    wallet_promo_expiry = fields.Date(
+        "Next Expiry", compute="_compute_wallet_promo_expiry", compute_sudo=True
+    )
+    wallet_promo_expiring = fields.Monetary(
+        "Expiring Then",
+        currency_field="wallet_currency_id",
+        compute="_compute_wallet_promo_expiry",
+        compute_sudo=True,
+        help="The promotional credit that expires at the end of the next expiry date.",
+    )
+
     def write(self, vals):
         """Override of `account`, which moves the journal entries of a customer
         who becomes the contact of a company (``parent_id``) to that company:
@@ -58,7 +83,7 @@ class ResPartner(models.Model):
                     ("partner_id", "in", self.commercial_partner_id.ids),
                     ("company_id", "=", company.id),
                 ],
-                ["partner_id", "balance", "pending", "held"],
+                ["partner_id", "balance", "pending", "held", "promo_balance", "promo_held"],
             )
         by_partner = {wallet.partner_id.id: wallet for wallet in wallets}
         for partner in self:
@@ -71,6 +96,28 @@ class ResPartner(models.Model):
             )
             partner.wallet_pending = wallet.pending if wallet else 0.0
             partner.wallet_held = wallet.held if wallet else 0.0
+            partner.wallet_promo_balance = (
+                company.currency_id.round(wallet.promo_balance - wallet.promo_held)
+                if wallet
+                else 0.0
+            )
+            partner.wallet_cash_balance = company.currency_id.round(
+                partner.wallet_balance - partner.wallet_promo_balance
+            )
+
+    @api.depends_context("company")
+    def _compute_wallet_promo_expiry(self):
+        """The soonest expiry of the promotional credit each wallet can spend,
+        and how much expires then."""
+        for partner in self:
+            lots = self.env["wallet.lot"]._spendable(
+                partner.commercial_partner_id, self.env.company
+            ).filtered("expiry_date")
+            expiry = min(lots.mapped("expiry_date"), default=False)
+            partner.wallet_promo_expiry = expiry
+            partner.wallet_promo_expiring = sum(
+                lot.remaining - lot.held for lot in lots if lot.expiry_date == expiry
+            )
 
     def action_view_wallet_transactions(self):
         self.ensure_one()

@@ -55,7 +55,9 @@ class SaleOrder(models.Model):
         invoiced order is corrected with a credit note instead."""
         for order in self:
             order._wallet_give_back_payments()
-        return super()._action_cancel()
+        result = super()._action_cancel()
+        self._wallet_settle_cashback()
+        return result
 
     def _wallet_give_back_payments(self):
         self.ensure_one()
@@ -108,3 +110,76 @@ class SaleOrder(models.Model):
             ),
         )
         Ledger._reconcile_receivables(entry.account_payment_id | payment)
+
+    # ------------------------------------------------------------------
+    # Cashback
+    # ------------------------------------------------------------------
+
+    def _wallet_paid_transactions(self):
+        self.ensure_one()
+        return self.sudo().transaction_ids.filtered(
+            lambda tx: tx.state == "done" and tx.operation not in ("refund", "validation")
+        )
+
+    def _wallet_share_given_back(self):
+        """The share of what this order paid that has been given back since:
+        all of it once cancelled; else its payments' refunds and give-backs,
+        and its invoices' credit notes."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return 1.0
+        paid = self._wallet_paid_transactions()
+        total = sum(paid.mapped("amount"))
+        if self.currency_id.is_zero(total):
+            return 0.0
+        Origin = self.env["wallet.origin"]
+        given_back = sum(Origin._given_back(transaction) for transaction in paid)
+        credit_notes = self.sudo().invoice_ids.reversal_move_ids.filtered(
+            lambda move: move.move_type == "out_refund" and move.state == "posted"
+        )
+        given_back += sum(credit_notes.mapped("amount_total"))
+        return min(given_back / total, 1.0)
+
+    def _wallet_settle_cashback(self):
+        """Credit the cashback of each paid order, once, on what it paid in
+        cash or by card (``wallet.cashback.rule``); then claw back its share
+        of what has been given back of the order."""
+        Lot = self.env["wallet.lot"].sudo()
+        Ledger = self.env["wallet.transaction"].sudo()
+        for order in self:
+            lot = Lot.search([("sale_order_id", "=", order.id), ("source", "=", "cashback")])
+            if not lot:
+                lot = order._wallet_earn_cashback()
+            if lot:
+                Ledger._claw_back(
+                    lot,
+                    lot.amount * order._wallet_share_given_back(),
+                    _("%(order)s refunded or cancelled", order=order.name),
+                )
+
+    def _wallet_earn_cashback(self):
+        """The lot of cashback a confirmed order earns once it is paid in full."""
+        self.ensure_one()
+        company_currency = self.company_id.currency_id
+        paid = self._wallet_paid_transactions()
+        if (
+            self.state != "sale"
+            or self.currency_id != company_currency
+            or company_currency.compare_amounts(sum(paid.mapped("amount")), self.amount_total) < 0
+        ):
+            return self.env["wallet.lot"]
+        rule, amount = self.env["wallet.cashback.rule"]._best_for(
+            self, paid._wallet_cash_paid()
+        )
+        if not rule or company_currency.compare_amounts(amount, 0.0) <= 0:
+            return self.env["wallet.lot"]
+        entry = self.env["wallet.transaction"].sudo()._credit(
+            self.partner_id,
+            amount,
+            kind="cashback",
+            company=self.company_id,
+            sale_order_id=self.id,
+            description=_("Cashback on %(order)s (%(rule)s)", order=self.name, rule=rule.name),
+            lot_values={"expiry_date": rule._expiry_date(), "sale_order_id": self.id},
+        )
+        return entry.lot_ids

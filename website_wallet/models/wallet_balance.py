@@ -11,6 +11,17 @@ from odoo.tools import SQL
 
 from ..const import WALLET_LOCK_ATTEMPTS
 
+AMOUNT_FIELDS = ("balance", "pending", "held", "promo_balance", "promo_held")
+# The partner's fields computed from this row.
+PARTNER_WALLET_FIELDS = [
+    "wallet_balance",
+    "wallet_pending",
+    "wallet_held",
+    "wallet_promo_balance",
+    "wallet_promo_expiry",
+    "wallet_promo_expiring",
+]
+
 _logger = logging.getLogger(__name__)
 
 
@@ -33,12 +44,23 @@ class WalletBalance(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
-    balance = fields.Monetary(readonly=True, default=0.0, help="Done entries: what the books hold.")
+    balance = fields.Monetary(
+        readonly=True, default=0.0, help="Done entries, both funds: what the books hold."
+    )
     pending = fields.Monetary(readonly=True, default=0.0, help="Top-ups announced, not received.")
     held = fields.Monetary(
         readonly=True,
         default=0.0,
-        help="Pending debits (holds): spent already, booked once captured.",
+        help="Pending debits (holds), both funds: spent already, booked once captured.",
+    )
+    promo_balance = fields.Monetary(
+        "Promotional Balance",
+        readonly=True,
+        default=0.0,
+        help="The promotional part of the balance: what the shop granted (its lots).",
+    )
+    promo_held = fields.Monetary(
+        "Promotional Held", readonly=True, default=0.0, help="The promotional part of the holds."
     )
 
     _sql_constraints = [
@@ -57,6 +79,18 @@ class WalletBalance(models.Model):
             "CHECK(balance - held >= 0)",
             "A wallet cannot hold more than its balance.",
         ),
+        # Each fund, on its own, never goes negative either.
+        (
+            "promo_not_negative",
+            "CHECK(promo_balance >= 0 AND promo_held >= 0 AND promo_balance - promo_held >= 0)",
+            "A wallet's promotional credit cannot be negative.",
+        ),
+        (
+            "cash_not_negative",
+            "CHECK(balance - promo_balance >= 0"
+            " AND (balance - promo_balance) - (held - promo_held) >= 0 AND held - promo_held >= 0)",
+            "A wallet's cash cannot be negative.",
+        ),
     ]
 
     def _lock(self, partner, company):
@@ -66,7 +100,7 @@ class WalletBalance(models.Model):
         The row is read as it is locked, and put in the cache: the ledger's
         checks need no other query."""
         select = SQL(
-            "SELECT id, balance, pending, held FROM wallet_balance"
+            "SELECT id, balance, pending, held, promo_balance, promo_held FROM wallet_balance"
             " WHERE partner_id = %s AND company_id = %s FOR NO KEY UPDATE",
             partner.id,
             company.id,
@@ -80,8 +114,9 @@ class WalletBalance(models.Model):
                 SQL(
                     """
                     INSERT INTO wallet_balance (partner_id, company_id, balance, pending, held,
+                                                promo_balance, promo_held,
                                                 create_uid, create_date, write_uid, write_date)
-                    VALUES (%(partner)s, %(company)s, 0, 0, 0, %(uid)s,
+                    VALUES (%(partner)s, %(company)s, 0, 0, 0, 0, 0, %(uid)s,
                             NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC')
                     ON CONFLICT (partner_id, company_id) DO NOTHING
                     """,
@@ -121,65 +156,77 @@ class WalletBalance(models.Model):
                 self.env.cr.rollback()
 
     def _cache_amounts(self, amounts):
-        self._cache_values(dict(zip(("balance", "pending", "held"), amounts, strict=True)))
+        self._cache_values(dict(zip(AMOUNT_FIELDS, amounts, strict=True)))
 
     def _cache_values(self, values):
         for name, value in values.items():
             self.env.cache.update(self, self._fields[name], [value])
 
     def _available(self):
+        """What the wallet can spend now, both funds."""
         return self.currency_id.round(self.balance - self.held)
 
-    def _check_available(self, amount):
+    def _promo_available(self):
+        return self.currency_id.round(self.promo_balance - self.promo_held)
+
+    def _cash_available(self):
+        return self.currency_id.round(self._available() - self._promo_available())
+
+    def _check_available(self, amount, available=None):
         """Refuse to take more than the wallet has available (its balance less
-        what is held); the caller holds the lock."""
+        what is held, or ``available``: what one fund has); the caller holds
+        the lock."""
         self.ensure_one()
-        if self.currency_id.compare_amounts(self._available(), amount) < 0:
+        available = self._available() if available is None else available
+        if self.currency_id.compare_amounts(available, amount) < 0:
             _logger.info(
                 "Wallet of partner %s refused %s: %s available",
                 self.partner_id.id,
                 amount,
-                self._available(),
+                available,
             )
             raise UserError(
                 _(
                     "Insufficient wallet balance: %(available)s available, %(needed)s needed.",
-                    available=self.currency_id.format(self._available()),
+                    available=self.currency_id.format(available),
                     needed=self.currency_id.format(amount),
                 )
             )
 
-    def _add(self, balance=0.0, pending=0.0, held=0.0):
+    def _add(self, balance=0.0, pending=0.0, held=0.0, promo_balance=0.0, promo_held=0.0):
         """Move the aggregate by the given deltas; the caller holds the lock.
-        The database refuses a negative balance, pending or available amount."""
+        The database refuses a negative balance, pending or available amount,
+        in either fund."""
         self.ensure_one()
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE wallet_balance
                    SET balance = balance + %(balance)s, pending = pending + %(pending)s,
-                       held = held + %(held)s, write_uid = %(uid)s,
+                       held = held + %(held)s, promo_balance = promo_balance + %(promo_balance)s,
+                       promo_held = promo_held + %(promo_held)s, write_uid = %(uid)s,
                        write_date = NOW() AT TIME ZONE 'UTC'
                  WHERE id = %(id)s
-             RETURNING balance, pending, held
+             RETURNING balance, pending, held, promo_balance, promo_held
                 """,
                 balance=balance,
                 pending=pending,
                 held=held,
+                promo_balance=promo_balance,
+                promo_held=promo_held,
                 uid=self.env.uid,
                 id=self.id,
             )
         )
         self._cache_amounts(self.env.cr.fetchone())
         # The partner fields read this row without a stored dependency.
-        self.env["res.partner"].invalidate_model(
-            ["wallet_balance", "wallet_pending", "wallet_held"]
-        )
+        self.env["res.partner"].invalidate_model(PARTNER_WALLET_FIELDS)
 
     def _move_owners(self, partners):
         """``partners`` are no longer their own commercial partner (they became
-        contacts of a company): their wallets, entries and Customer Wallet
-        journal items move to the commercial partner they now belong to.
+        contacts of a company): their wallets, entries, promotional lots and
+        the journal items of both wallet accounts move to the commercial
+        partner they now belong to.
         The journal items that Odoo did not move already (those of entries
         whose partner is someone else) are moved here, in one statement."""
         self.env.flush_all()
@@ -189,13 +236,15 @@ class WalletBalance(models.Model):
             target = owner.commercial_partner_id
             wallet._merge_into(target)
             _logger.info("Wallet of %s (%s) moved to %s", owner.id, owner.name, target.id)
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE wallet_transaction SET partner_id = %s WHERE partner_id = %s",
-                    target.id,
-                    owner.id,
+            for table in ("wallet_transaction", "wallet_lot"):  # the lots keep their expiry
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET partner_id = %s WHERE partner_id = %s",
+                        SQL.identifier(table),
+                        target.id,
+                        owner.id,
+                    )
                 )
-            )
             self.env.cr.execute(
                 SQL(
                     """
@@ -203,7 +252,8 @@ class WalletBalance(models.Model):
                        SET partner_id = %s
                       FROM res_company company
                      WHERE company.id = line.company_id
-                       AND line.account_id = company.wallet_account_id
+                       AND line.account_id IN (company.wallet_account_id,
+                                               company.wallet_promo_account_id)
                        AND line.partner_id = %s
                     """,
                     target.id,
@@ -219,6 +269,6 @@ class WalletBalance(models.Model):
         for wallet in self.sorted("id"):
             target = self._lock(partner, wallet.company_id)
             source = self._lock(wallet.partner_id, wallet.company_id)
-            target._add(balance=source.balance, pending=source.pending, held=source.held)
+            target._add(**{name: source[name] for name in AMOUNT_FIELDS})
             self.env.cr.execute(SQL("DELETE FROM wallet_balance WHERE id = %s", source.id))
         self.invalidate_model()

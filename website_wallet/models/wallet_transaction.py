@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 
 # Once an entry is done or cancelled none of these may change; on a pending
 # entry only the move to done/cancel and the links of its posting may.
-POSTING_FIELDS = {"state", "move_id", "account_payment_id"}
+POSTING_FIELDS = {"state", "move_id", "account_payment_id", "promo_move_id"}
 BOOKING_LINK = {
     "readonly": True,
     "index": "btree_not_null",
@@ -61,9 +61,28 @@ class WalletTransaction(models.Model):
             ("adjustment", "Manual Adjustment"),
             ("withdrawal", "Withdrawal"),
             ("reversal", "Reversal"),
+            ("grant", "Promotional Grant"),
+            ("cashback", "Cashback"),
+            ("bonus", "Top-up Bonus"),
+            ("expiry", "Expiry"),
+            ("clawback", "Claw-back"),
         ],
         required=True,
         readonly=True,
+    )
+    # Two funds: cash, paid by the customer, and promotional credit, granted
+    # by the shop.  An entry's promotional part is in its lots (a credit) or
+    # its allocations (a debit); the rest is cash.
+    promo_amount = fields.Monetary("Promotional Part", readonly=True, default=0.0)
+    fund = fields.Selection(
+        [("cash", "Cash"), ("promo", "Promotional"), ("mixed", "Cash and Promotional")],
+        compute="_compute_fund",
+        store=True,
+        precompute=True,
+    )
+    lot_ids = fields.One2many("wallet.lot", "entry_id", "Promotional Lots", readonly=True)
+    allocation_ids = fields.One2many(
+        "wallet.allocation", "entry_id", "Promotional Credit Spent", readonly=True
     )
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("cancel", "Cancelled")],
@@ -85,6 +104,9 @@ class WalletTransaction(models.Model):
     # The booking of a done entry: its payment (when it has one) and journal entry.
     move_id = fields.Many2one("account.move", "Journal Entry", **BOOKING_LINK)
     account_payment_id = fields.Many2one("account.payment", "Payment", **BOOKING_LINK)
+    # Its promotional part moved between the Customer Wallet and the
+    # Promotional Credit accounts (a payment or a refund that is partly promotional).
+    promo_move_id = fields.Many2one("account.move", "Promotional Entry", **BOOKING_LINK)
     # Statements and the liability roll-forward date an entry as the books do:
     # a top-up confirmed days later, or a reversal, on its posting's date.
     accounting_date = fields.Date(
@@ -132,6 +154,11 @@ class WalletTransaction(models.Model):
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "A wallet transaction amount must be positive."),
         (
+            "promo_within_amount",
+            "CHECK(promo_amount >= 0 AND promo_amount <= amount)",
+            "The promotional part of an entry is part of its amount.",
+        ),
+        (
             "reversal_unique",
             "UNIQUE(reversed_entry_id)",
             "This wallet transaction has already been reversed.",
@@ -166,6 +193,16 @@ class WalletTransaction(models.Model):
                 NOT VALID
                 """
             )
+
+    @api.depends("amount", "promo_amount")
+    def _compute_fund(self):
+        for entry in self:
+            if entry.currency_id.is_zero(entry.promo_amount):
+                entry.fund = "cash"
+            elif entry.currency_id.is_zero(entry.amount - entry.promo_amount):
+                entry.fund = "promo"
+            else:
+                entry.fund = "mixed"
 
     @api.depends("amount", "direction")
     def _compute_credit_debit(self):

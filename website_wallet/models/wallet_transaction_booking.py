@@ -4,6 +4,12 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..const import PROMO_CREDIT_KINDS, PROMO_DEBIT_KINDS
+
+# Entries that book their whole amount on the Customer Wallet account, and move
+# their promotional part to the Promotional Credit account.
+PROMO_PART_KINDS = ("payment", "refund")
+
 
 class WalletTransaction(models.Model):
     """Accounting: every done entry is booked on the Customer Wallet account,
@@ -29,6 +35,15 @@ class WalletTransaction(models.Model):
         Wallet journal is posted here.
         """
         self.ensure_one()
+        values = self._book_money(journal, payment)
+        if self.promo_amount and self.kind in PROMO_PART_KINDS:
+            values["promo_move_id"] = self._post_promo_part().id
+        return values
+
+    def _book_money(self, journal=None, payment=None):
+        """The entry's own booking; a payment or a refund books its whole
+        amount on the Customer Wallet account (``_booking_values`` then moves
+        its promotional part to the Promotional Credit account)."""
         if payment := (payment or self.account_payment_id).sudo():
             if payment.move_id.state != "posted":
                 payment.action_post()
@@ -51,9 +66,16 @@ class WalletTransaction(models.Model):
             payment = self._post_payment(wallet_journal, payment_type, self._receivable_account())
             self._reconcile_invoices(payment, self.invoice_id)
         elif self.kind == "adjustment":
-            return {"move_id": self._post_adjustment(wallet_journal, account).id}
+            if not self.counterpart_account_id:
+                raise UserError(_("A manual adjustment needs a counterpart account."))
+            move = self._post_between(wallet_journal, account, self.counterpart_account_id)
+            return {"move_id": move.id}
+        elif self.kind in PROMO_CREDIT_KINDS + PROMO_DEBIT_KINDS:
+            promo_account, promotions_account = self.company_id._wallet_promo_accounting()
+            move = self._post_between(wallet_journal, promo_account, promotions_account)
+            return {"move_id": move.id}
         else:
-            return {"move_id": self._post_reversal().id}
+            return self._post_reversal()
         return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
 
     @api.model
@@ -169,11 +191,13 @@ class WalletTransaction(models.Model):
         ):
             lines.reconcile()
 
-    def _post_adjustment(self, journal, account):
-        """Credit: Dr counterpart / Cr Customer Wallet; debit the reverse."""
-        if not self.counterpart_account_id:
-            raise UserError(_("A manual adjustment needs a counterpart account."))
+    def _post_between(self, journal, wallet_account, counterpart, amount=None):
+        """A journal entry between a wallet account and ``counterpart``: a
+        credit is Dr counterpart / Cr ``wallet_account``, a debit the
+        reverse (an adjustment: the Customer Wallet against the manager's
+        account; a promotion: Promotional Credit against Wallet Promotions)."""
         sign = -1 if self.direction == "credit" else 1
+        amount = self.amount if amount is None else amount
         label = self._posting_label()
         move = (
             self.env["account.move"]
@@ -188,16 +212,13 @@ class WalletTransaction(models.Model):
                     "line_ids": [
                         Command.create(
                             {
-                                "account_id": account_id.id,
+                                "account_id": account.id,
                                 "partner_id": self.partner_id.id,
                                 "name": label,
-                                "balance": line_sign * self.amount,
+                                "balance": line_sign * amount,
                             }
                         )
-                        for account_id, line_sign in (
-                            (account, sign),
-                            (self.counterpart_account_id, -sign),
-                        )
+                        for account, line_sign in ((wallet_account, sign), (counterpart, -sign))
                     ],
                 }
             )
@@ -205,20 +226,79 @@ class WalletTransaction(models.Model):
         move.action_post()
         return move
 
-    def _post_reversal(self):
-        """The reverse of the original posting.  When the original paid an
-        invoice (or refunded a credit note), it is taken off that document and
-        matched with its reversal, so the document is open again and the money
-        can never be offered twice."""
-        original = self.reversed_entry_id.move_id.sudo()
-        reopens_document = self.reversed_entry_id.kind in ("payment", "refund")
-        reversal = original._reverse_moves(
-            [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
-            cancel=reopens_document,
+    def _post_promo_part(self):
+        """A payment or refund books its whole amount on the Customer Wallet
+        account; its promotional part moves to the Promotional Credit account
+        (a debit: Dr Promotional Credit / Cr Customer Wallet)."""
+        account, wallet_journal = self.company_id._wallet_accounting()
+        promo_account, _promotions = self.company_id._wallet_promo_accounting()
+        return self._post_between(wallet_journal, promo_account, account, self.promo_amount)
+
+    @api.model
+    def _post_expiries(self, company, lots):
+        """One journal entry for the lots of ``company`` that expire now:
+        Dr Promotional Credit, a line per customer / Cr Wallet Promotions."""
+        promo_account, promotions_account = company._wallet_promo_accounting()
+        _account, wallet_journal = company._wallet_accounting()
+        label = _("Promotional credit expired")
+        by_partner = {}
+        for lot in lots:
+            by_partner[lot.partner_id] = by_partner.get(lot.partner_id, 0.0) + lot.remaining
+        lines = [
+            Command.create(
+                {
+                    "account_id": promo_account.id,
+                    "partner_id": partner.id,
+                    "name": label,
+                    "balance": company.currency_id.round(amount),
+                }
+            )
+            for partner, amount in by_partner.items()
+        ]
+        lines.append(
+            Command.create(
+                {
+                    "account_id": promotions_account.id,
+                    "name": label,
+                    "balance": -company.currency_id.round(sum(by_partner.values())),
+                }
+            )
         )
-        if reversal.state == "draft":
-            reversal.action_post()
-        return reversal
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": wallet_journal.id,
+                    "ref": label,
+                    "line_ids": lines,
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    def _post_reversal(self):
+        """The reverse of the original postings (and of its promotional part).
+        When the original paid an invoice (or refunded a credit note), it is
+        taken off that document and matched with its reversal, so the
+        document is open again and the money can never be offered twice."""
+        original = self.reversed_entry_id
+        reopens_document = original.kind in ("payment", "refund")
+        values = {}
+        for field in ("move_id", "promo_move_id"):
+            if not original[field]:
+                continue
+            reversal = original[field].sudo()._reverse_moves(
+                [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
+                cancel=reopens_document and field == "move_id",
+            )
+            if reversal.state == "draft":
+                reversal.action_post()
+            values[field] = reversal.id
+        return values
 
     def _posting_label(self):
         return " - ".join(filter(None, [self.name, self.description]))

@@ -29,7 +29,7 @@ class WalletTransaction(models.Model):
             template = "mail_template_wallet_topup_cancelled"
         elif self.state == "pending":
             template = "mail_template_wallet_topup_pending"
-        elif self.kind in ("adjustment", "reversal"):
+        elif self.kind in ("adjustment", "reversal", "clawback"):
             template = "mail_template_wallet_adjustment"
         elif self.direction == "debit" and self.kind in ("refund", "withdrawal"):
             template = "mail_template_wallet_withdrawn"

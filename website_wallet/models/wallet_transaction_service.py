@@ -6,7 +6,9 @@ import math
 
 from odoo import _, api, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_is_zero
+from odoo.tools import SQL, float_is_zero
+
+from ..const import PROMO_CREDIT_KINDS
 
 _logger = logging.getLogger(__name__)
 
@@ -29,7 +31,16 @@ class WalletTransaction(models.Model):
 
     @api.model
     def _credit(
-        self, partner, amount, kind="topup", company=None, journal=None, pending=False, **links
+        self,
+        partner,
+        amount,
+        kind="topup",
+        company=None,
+        journal=None,
+        pending=False,
+        promo=None,
+        lot_values=None,
+        **links,
     ):
         """Add money to ``partner``'s wallet in ``company``, or announce a pending top-up.
 
@@ -37,6 +48,12 @@ class WalletTransaction(models.Model):
         order, invoice, counterpart account...).  A pending entry moves nothing
         until ``_confirm``; a done one is booked at once, in ``journal`` when
         nothing else tells where the money was received.
+
+        A grant, a cashback or a bonus (``kind``) is promotional credit as a
+        whole, in a lot of its own (``lot_values``: its expiry date, the order
+        or top-up that earned it).  A credit that gives back a debit returns
+        ``promo`` ({allocation: amount}) to the fund it came from: a lot that
+        keeps the spent lot's expiry; the rest is cash.
         """
         company = company or self.env.company
         amount = self._check_amount(amount, company)
@@ -44,15 +61,34 @@ class WalletTransaction(models.Model):
         wallet = self._lock_wallet(partner, company)
         if existing := self._find_live_entry(links, "credit"):
             return existing
+        promo = {allocation: value for allocation, value in (promo or {}).items() if value}
+        promo_amount = amount if kind in PROMO_CREDIT_KINDS else sum(promo.values())
+        links = {**links, "promo_amount": company.currency_id.round(promo_amount)}
         entry = self._create_entry(wallet, amount, "credit", kind, pending, journal, links)
-        wallet._add(**{"pending" if pending else "balance": amount})
-        if not pending:
+        if kind in PROMO_CREDIT_KINDS:
+            entry._open_lot(kind, amount, **(lot_values or {}))
+        for allocation, value in promo.items():
+            entry._open_lot("return", value, returned_allocation=allocation)
+        if pending:
+            wallet._add(pending=amount)
+        else:
+            wallet._add(balance=amount, promo_balance=entry.promo_amount)
             entry._notify_customer(wallet)
         return entry
 
     @api.model
     def _debit(
-        self, partner, amount, kind="payment", company=None, journal=None, pending=False, **links
+        self,
+        partner,
+        amount,
+        kind="payment",
+        company=None,
+        journal=None,
+        pending=False,
+        funds="cash",
+        promo_first=True,
+        lots=None,
+        **links,
     ):
         """Take money from ``partner``'s wallet in ``company``, atomically; or,
         ``pending``, hold it: the money is set aside at once (it is no longer
@@ -63,6 +99,15 @@ class WalletTransaction(models.Model):
         never spend the same funds.  A payment transaction's caller takes the
         lock first and checks what its documents still owe under it, so two
         tabs or two routes can never pay one document twice.
+
+        ``funds`` says which money it takes: "cash" (the default) never
+        touches promotional credit (a withdrawal, a top-up's refund, an
+        adjustment); "any", for a payment, spends promotional credit (the lot
+        that expires soonest first) and cash, promotional first unless
+        ``promo_first`` is false; "lots" takes
+        ``lots`` ({lot: amount}) and the rest in cash (an expiry, a
+        claw-back, the reversal of a credit).  The entry records each lot it
+        took from, so that a refund gives back exactly that.
         """
         company = company or self.env.company
         amount = self._check_amount(amount, company)
@@ -70,11 +115,16 @@ class WalletTransaction(models.Model):
         if existing := self._find_live_entry(links, "debit"):
             return existing
         wallet._check_available(amount)
+        plan = self._plan_allocations(wallet, amount, funds, promo_first, lots)
+        promo_amount = company.currency_id.round(sum(plan.values()))
+        wallet._check_available(amount - promo_amount, wallet._cash_available())
+        links = {**links, "promo_amount": promo_amount}
         entry = self._create_entry(wallet, amount, "debit", kind, pending, journal, links)
+        entry._allocate(plan, pending)
         if pending:
-            wallet._add(held=amount)
+            wallet._add(held=amount, promo_held=promo_amount)
         else:
-            wallet._add(balance=-amount)
+            wallet._add(balance=-amount, promo_balance=-promo_amount)
             entry._notify_customer(wallet)
         return entry
 
@@ -91,14 +141,22 @@ class WalletTransaction(models.Model):
             if entry.direction == "credit":
                 wallet._add(balance=entry.amount, pending=-entry.amount)
             else:
-                wallet._add(balance=-entry.amount, held=-entry.amount)
+                for allocation in entry.allocation_ids:
+                    allocation.lot_id._move(remaining=-allocation.amount, held=-allocation.amount)
+                wallet._add(
+                    balance=-entry.amount,
+                    held=-entry.amount,
+                    promo_balance=-entry.promo_amount,
+                    promo_held=-entry.promo_amount,
+                )
             entry._close_activities()
             entry._notify_customer(wallet)
         return True
 
     def _cancel(self, notify=True):
         """Pending → cancelled: the announced top-up will not arrive, or the
-        held money is released.
+        held money (and the promotional credit it held in its lots) is
+        released.
 
         ``notify=False`` when what replaces it is told on its own (a top-up
         captured in parts: each part is credited, with its email).
@@ -111,7 +169,9 @@ class WalletTransaction(models.Model):
             if entry.direction == "credit":
                 wallet._add(pending=-entry.amount)
             else:
-                wallet._add(held=-entry.amount)
+                for allocation in entry.allocation_ids:
+                    allocation.lot_id._move(held=-allocation.amount)
+                wallet._add(held=-entry.amount, promo_held=-entry.promo_amount)
             entry._close_activities()
             if notify:
                 entry._notify_customer(wallet)
@@ -121,7 +181,9 @@ class WalletTransaction(models.Model):
         """Correct a done entry with a new, opposite one that points at it.
 
         Reversing a credit is a debit: it is refused when the money has
-        already been spent, so a correction never makes a wallet negative.
+        already been spent, so a correction never makes a wallet negative;
+        its promotional part is taken from the lots the credit opened.
+        Reversing a debit gives its promotional part back to its lots' fund.
         """
         self.ensure_one()
         if self.state != "done":
@@ -137,21 +199,21 @@ class WalletTransaction(models.Model):
                 )
             )
         ledger = self.env["wallet.transaction"]
-        method = ledger._debit if self.direction == "credit" else ledger._credit
-        links = {}
-        if self.direction == "debit" and self.kind == "payment" and self.payment_transaction_id:
+        links = {
+            "kind": "reversal",
+            "company": self.company_id,
+            "description": _("Reversal of %(ref)s: %(reason)s", ref=self.name, reason=reason),
+            "reversed_entry_id": self.id,
+        }
+        if self.direction == "credit":
+            lots = {lot: lot.amount for lot in self.lot_ids}
+            return ledger._debit(self.partner_id, self.amount, funds="lots", lots=lots, **links)
+        if self.kind == "payment" and self.payment_transaction_id:
             # Reversing a wallet payment gives the payment back: never
             # more than its refunds have left of it.
             links["origin_transaction_id"] = self.payment_transaction_id.id
-        return method(
-            self.partner_id,
-            self.amount,
-            kind="reversal",
-            company=self.company_id,
-            description=_("Reversal of %(ref)s: %(reason)s", ref=self.name, reason=reason),
-            reversed_entry_id=self.id,
-            **links,
-        )
+        promo = self._promo_to_give_back(self.amount)
+        return ledger._credit(self.partner_id, self.amount, promo=promo, **links)
 
     # ------------------------------------------------------------------
     # Ledger internals
@@ -271,6 +333,31 @@ class WalletTransaction(models.Model):
         as its own reference."""
         sequence = self.env["ir.sequence"].sudo().with_company(company)
         return sequence.next_by_code("wallet.transaction")
+
+    @api.model
+    def _next_references(self, company, count):
+        """``count`` ledger references at once, for the entries of a batch
+        (an expiry run): one query, where ``_next_reference`` takes two each."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .with_company(company)
+            .search(
+                [("code", "=", "wallet.transaction"), ("company_id", "in", [company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [self._next_reference(company) for _index in range(count)]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
     def _lock_own_wallet(self):
         return self._lock_wallet(self.partner_id, self.company_id)

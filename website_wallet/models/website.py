@@ -34,6 +34,16 @@ class Website(models.Model):
         " instead of waiting to be refunded by hand. Orders paid with the wallet always"
         " return their payment to the wallet.",
     )
+    wallet_promo_first = fields.Boolean(
+        "Spend Promotional Credit First",
+        default=True,
+        help="A wallet payment spends promotional credit (the lot that expires soonest"
+        " first) before cash; off: cash first.",
+    )
+    wallet_cashback_rule_ids = fields.One2many(
+        "wallet.cashback.rule", "website_id", "Cashback Rules"
+    )
+    wallet_bonus_tier_ids = fields.One2many("wallet.bonus.tier", "website_id", "Top-up Bonuses")
     wallet_topup_presets = fields.Char(
         "Preset Amounts",
         help="Quick-pick amounts on the Add Money page, separated by commas, e.g. 20, 50, 100.",

@@ -10,6 +10,7 @@ from . import test_notifications
 from . import test_partner
 from . import test_pay_with_wallet
 from . import test_portal
+from . import test_promotions
 from . import test_refunds
 from . import test_security
 from . import test_settings

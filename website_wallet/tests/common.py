@@ -81,6 +81,11 @@ PURGE_STEPS = (
         "wallet_notification",
         "entry_id IN (SELECT id FROM wallet_transaction WHERE partner_id IN %(partners)s)",
     ),
+    (
+        "wallet_allocation",
+        "entry_id IN (SELECT id FROM wallet_transaction WHERE partner_id IN %(partners)s)",
+    ),
+    ("wallet_lot", "partner_id IN %(partners)s"),
     ("wallet_transaction", "partner_id IN %(partners)s"),
     ("wallet_balance", "partner_id IN %(partners)s"),
     (
@@ -321,16 +326,25 @@ class WalletFixtures:
             transaction._set_pending()
         return transaction.wallet_transaction_ids
 
-    def wallet_account_balance(self, partner=None):
-        """The partner's balance on the Customer Wallet liability account (credit positive)."""
+    def wallet_account_balance(self, partner=None, account=None):
+        """The partner's balance on the Customer Wallet liability account, or
+        on ``account`` (credit positive)."""
         lines = self.env["account.move.line"].search(
             [
-                ("account_id", "=", self.company.wallet_account_id.id),
+                ("account_id", "=", (account or self.company.wallet_account_id).id),
                 ("partner_id", "=", (partner or self.customer).id),
                 ("parent_state", "=", "posted"),
             ]
         )
         return -sum(lines.mapped("balance"))
+
+    def wallet_of(self, partner=None):
+        """The wallet's aggregate row: both funds, what is held of each."""
+        wallet = self.env["wallet.balance"].sudo().search(
+            [("partner_id", "=", (partner or self.customer).id), ("company_id", "=", self.company.id)]
+        )
+        wallet.invalidate_recordset()
+        return wallet
 
     def run_post_processing_cron(self):
         """The framework's cron, on this test's customers' transactions.  It
@@ -354,9 +368,28 @@ class WalletFixtures:
                 transactions._cron_post_process()
 
     def assertBooksAgree(self, partner=None):
+        """Ledger = aggregate = books, for each fund: the Customer Wallet
+        account holds the cash, the Promotional Credit account the
+        promotional credit, and the lots sum to the promotional balance."""
         partner = partner or self.customer
-        booked = partner.wallet_balance + partner.wallet_held
-        self.assertAlmostEqual(self.wallet_account_balance(partner), booked, 2)
+        wallet = self.wallet_of(partner)
+        partner.invalidate_recordset()
+        self.assertAlmostEqual(
+            wallet.balance, partner.wallet_balance + partner.wallet_held, 2
+        )
+        self.assertAlmostEqual(
+            self.wallet_account_balance(partner), wallet.balance - wallet.promo_balance, 2
+        )
+        self.assertAlmostEqual(
+            self.wallet_account_balance(partner, self.company.wallet_promo_account_id),
+            wallet.promo_balance,
+            2,
+        )
+        lots = self.env["wallet.lot"].sudo().search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertAlmostEqual(sum(lots.mapped("remaining")), wallet.promo_balance, 2)
+        self.assertAlmostEqual(sum(lots.mapped("held")), wallet.promo_held, 2)
         self.assertEqual(self.Ledger._check_ledger(), [])
 
 

@@ -7,3 +7,4 @@ from . import wallet_liability_line
 from . import wallet_liability_wizard
 from . import wallet_statement_wizard
 from . import wallet_withdrawal_wizard
+from . import wallet_grant_wizard

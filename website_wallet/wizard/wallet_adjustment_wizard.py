@@ -37,6 +37,9 @@ class WalletAdjustmentWizard(models.TransientModel):
         Ledger = self.env["wallet.transaction"].sudo().with_company(self.company_id)
         if self.reversed_entry_id:
             entry = self.reversed_entry_id.sudo()._reverse(self.reason)
+            # A reversed payment gives back part of its order: its cashback
+            # is clawed back in proportion.
+            self.reversed_entry_id.sale_order_id._wallet_settle_cashback()
         else:
             if not (self.partner_id and self.counterpart_account_id):
                 raise UserError(_("Choose the customer and the counterpart account."))

@@ -23,5 +23,8 @@ class WalletCustomerMixin(models.AbstractModel):
         help="The wallet belongs to the commercial partner; contacts share it.",
     )
     wallet_balance = fields.Monetary(related="partner_id.wallet_balance", string="Available")
+    wallet_cash_balance = fields.Monetary(
+        related="partner_id.wallet_cash_balance", string="Available Cash"
+    )
     amount = fields.Monetary()
     reason = fields.Char(required=True)

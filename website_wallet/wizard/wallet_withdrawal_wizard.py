@@ -42,7 +42,7 @@ class WalletWithdrawalWizard(models.TransientModel):
             values.update(
                 partner_id=partner.id,
                 company_id=entry.company_id.id,
-                amount=min(entry.amount, partner.wallet_balance),
+                amount=min(entry.amount, partner.wallet_cash_balance),
                 reason=_("Withdrawal of top-up %(ref)s", ref=entry.name),
             )
         return values

@@ -1,0 +1,237 @@
+# Copyright 2026 website_wallet developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+import logging
+
+from odoo import Command, _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..const import MIN_RETURN_VALIDITY
+
+_logger = logging.getLogger(__name__)
+
+
+class WalletTransaction(models.Model):
+    """The ledger's two funds: cash, paid by the customer, and promotional
+    credit, granted by the shop in lots that expire.
+
+    Spending takes from lots soonest to expire first (or from cash first, as
+    the website says); each debit records what it took from each lot, so that
+    a refund gives back exactly that, to the fund it came from.  Expiry takes
+    what is left of a lot, once, booked back to Wallet Promotions.
+    """
+
+    _inherit = "wallet.transaction"
+
+    # ------------------------------------------------------------------
+    # Spending
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _plan_allocations(self, wallet, amount, funds, promo_first, lots):
+        """What a debit of ``amount`` takes from each lot ({lot: amount}); the
+        rest is cash.  Called under the wallet's lock."""
+        currency = wallet.currency_id
+        if funds == "cash":
+            return {}
+        if funds == "lots":
+            for lot, value in lots.items():
+                if currency.compare_amounts(lot.remaining - lot.held, value) < 0:
+                    raise UserError(
+                        _(
+                            "%(lot)s holds %(left)s of promotional credit, not %(needed)s: it"
+                            " has been spent.",
+                            lot=lot.name,
+                            left=currency.format(lot.remaining - lot.held),
+                            needed=currency.format(value),
+                        )
+                    )
+            return {lot: value for lot, value in lots.items() if value}
+        promo_wanted = (
+            amount
+            if promo_first
+            else currency.round(max(amount - wallet._cash_available(), 0.0))
+        )
+        plan = {}
+        for lot in self.env["wallet.lot"]._spendable(wallet.partner_id, wallet.company_id):
+            if currency.compare_amounts(promo_wanted, 0.0) <= 0:
+                break
+            take = currency.round(min(lot.remaining - lot.held, promo_wanted))
+            plan[lot] = take
+            promo_wanted = currency.round(promo_wanted - take)
+        return plan
+
+    def _allocate(self, plan, pending):
+        """Record what this debit takes from each lot, and take it: held until
+        the debit is captured, or spent at once."""
+        self.ensure_one()
+        if not plan:
+            return
+        self.env["wallet.allocation"].sudo().create(
+            [{"entry_id": self.id, "lot_id": lot.id, "amount": value} for lot, value in plan.items()]
+        )
+        for lot, value in plan.items():
+            lot._move(**({"held": value} if pending else {"remaining": -value}))
+
+    # ------------------------------------------------------------------
+    # Lots
+    # ------------------------------------------------------------------
+
+    def _open_lot(self, source, amount, expiry_date=None, returned_allocation=None, **links):
+        """The lot of promotional credit this credit opens.  Given back, it
+        keeps the spent lot's expiry, but can be spent for at least
+        ``MIN_RETURN_VALIDITY``."""
+        self.ensure_one()
+        if returned_allocation:
+            spent = returned_allocation.lot_id
+            expiry_date = spent.expiry_date and max(
+                spent.expiry_date,
+                self.env["wallet.lot"]._owner_today(self.partner_id) + MIN_RETURN_VALIDITY,
+            )
+            links["returned_allocation_id"] = returned_allocation.id
+        return (
+            self.env["wallet.lot"]
+            .sudo()
+            .create(
+                {
+                    "name": self.name,
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "source": source,
+                    "entry_id": self.id,
+                    "amount": amount,
+                    "remaining": amount,
+                    "expiry_date": expiry_date,
+                    **{
+                        key: value.id if isinstance(value, models.BaseModel) else value
+                        for key, value in links.items()
+                    },
+                }
+            )
+        )
+
+    def _promo_to_give_back(self, amount):
+        """What giving back ``amount`` of these debits returns to each lot
+        ({allocation: amount}); the rest is cash.
+
+        Promotional credit is given back first, up to what the debits took
+        from their lots and has not come back yet.  Whichever paths give back
+        and in whatever order, what comes back as cash then never exceeds
+        the cash that was spent: promotional credit never becomes cash.
+        """
+        currency = self.company_id.currency_id[:1]
+        split = {}
+        for allocation in self.allocation_ids:
+            take = currency.round(min(allocation._left_to_return(), amount))
+            if currency.compare_amounts(take, 0.0) > 0:
+                split[allocation] = take
+                amount = currency.round(amount - take)
+        return split
+
+    # ------------------------------------------------------------------
+    # Expiry and claw-back
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _expire_lots(self, lots):
+        """Take what is left of each lot past its expiry, once: one entry per
+        lot, booked for each company by one journal entry (Dr Promotional
+        Credit / Cr Wallet Promotions), so that the cost grows with the lots
+        that expire, not with the ledger.  The caller holds their wallets'
+        locks (``wallet.lot._cron_expire``)."""
+        lots.invalidate_recordset(["remaining", "held", "state"])
+        for company in lots.company_id:
+            company_lots = lots.filtered(lambda lot: lot.company_id == company)
+            company_lots = company_lots.filtered(
+                lambda lot: lot.state == "open" and not lot.held and lot.remaining
+            )
+            if not company_lots:
+                continue
+            move = self._post_expiries(company, company_lots)
+            references = self._next_references(company, len(company_lots))
+            entries = self.sudo().with_context(tracking_disable=True).create(
+                [
+                    {
+                        "name": reference,
+                        "partner_id": lot.partner_id.id,
+                        "company_id": company.id,
+                        "currency_id": company.currency_id.id,
+                        "amount": lot.remaining,
+                        "promo_amount": lot.remaining,
+                        "direction": "debit",
+                        "kind": "expiry",
+                        "state": "done",
+                        "description": _("%(lot)s expired", lot=lot.name),
+                        "move_id": move.id,
+                        "allocation_ids": [
+                            Command.create({"lot_id": lot.id, "amount": lot.remaining})
+                        ],
+                    }
+                    for lot, reference in zip(company_lots, references, strict=True)
+                ]
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE wallet_balance wallet
+                       SET balance = wallet.balance - expired.amount,
+                           promo_balance = wallet.promo_balance - expired.amount
+                      FROM (SELECT partner_id, SUM(remaining) AS amount FROM wallet_lot
+                             WHERE id IN %s GROUP BY partner_id) expired
+                     WHERE wallet.partner_id = expired.partner_id AND wallet.company_id = %s
+                    """,
+                    tuple(company_lots.ids),
+                    company.id,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE wallet_lot SET remaining = 0, state = 'expired' WHERE id IN %s",
+                    tuple(company_lots.ids),
+                )
+            )
+            _logger.info("Wallet: %s promotional lots expired in company %s", len(entries), company.id)
+        self.env["wallet.balance"].invalidate_model()
+        self.env["wallet.lot"].invalidate_model()
+        self.env["res.partner"].invalidate_model()
+
+    def _claw_back(self, lot, target, reason):
+        """Claw back a cashback or a bonus until ``target`` of it has been
+        clawed back in all (its sale or top-up was refunded, in part or in
+        full).  What the lot still holds is taken; the rest, already spent,
+        stays an expense of Wallet Promotions, and the Wallet Managers hear of
+        it.  Never a negative wallet."""
+        currency = lot.currency_id
+        self._lock_wallet(lot.partner_id, lot.company_id)
+        lot.invalidate_recordset(["remaining", "held", "clawed_back"])
+        amount = currency.round(target - lot.clawed_back)
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            return
+        if lot.state == "expired":  # what was left has been booked back already
+            lot._move(clawed_back=amount)
+            return
+        take = currency.round(max(min(amount, lot.remaining - lot.held), 0.0))
+        lot._move(clawed_back=amount)
+        if currency.compare_amounts(take, 0.0) > 0:
+            self._debit(
+                lot.partner_id,
+                take,
+                kind="clawback",
+                company=lot.company_id,
+                funds="lots",
+                lots={lot: take},
+                description=reason,
+            )
+        if currency.compare_amounts(take, amount) < 0:
+            self._schedule_manager_todo(
+                lot.entry_id,
+                _(
+                    "%(reason)s: %(amount)s of %(lot)s to claw back, but the customer had spent"
+                    " all but %(take)s of it; the rest stays an expense of Wallet Promotions.",
+                    reason=reason,
+                    amount=currency.format(amount),
+                    lot=lot.name,
+                    take=currency.format(take),
+                ),
+            )
