@@ -14,9 +14,9 @@ source "$(dirname "$0")/lib.sh"
 setup_all
 
 if [ "${1:-}" = "--smoke" ]; then
-    sizes="10,100" runs=1 customers=1 rounds=1 workers=2
+    sizes="10,100" runs=1 lots=200 customers=1 rounds=1 workers=2
 else
-    sizes="100,1000000" runs=15 customers=8 rounds=7 workers=4
+    sizes="100,1000000" runs=15 lots=100000 customers=8 rounds=7 workers=4
 fi
 PORT="${WALLET_BENCH_PORT:-8099}"
 DB="${WALLET_BENCH_DB:-}"
@@ -39,7 +39,7 @@ fi
 
 rows="$(mktemp)"
 say "in one process: reads, a debit, a core payment, a bare update"
-WALLET_BENCH_SIZES="$sizes" WALLET_BENCH_RUNS="$runs" \
+WALLET_BENCH_SIZES="$sizes" WALLET_BENCH_RUNS="$runs" WALLET_BENCH_LOTS="$lots" \
     "$PY" "$ODOO_SRC/setup/odoo" shell -c "$ODOO_CONFIG" -d "$DB" --no-http --log-level=warn \
     < "$ROOT/scripts/bench_ledger.py" > "$STATE/bench-ledger.out" 2>&1
 grep -q Traceback "$STATE/bench-ledger.out" && { cat "$STATE/bench-ledger.out" >&2; die "bench_ledger.py failed"; }

@@ -8,7 +8,11 @@ process and the same database, as a median over RUNS runs, each rolled back:
   (they must cost the same: O(1) in the length of the history);
 - one wallet debit with its posting, against core Odoo creating and posting an
   inbound `account.payment` (what every online payment costs), and against the
-  physical floor, a bare SQL UPDATE of the wallet row.
+  physical floor, a bare SQL UPDATE of the wallet row;
+- a debit drawing on three lots of promotional credit against a cash-only
+  debit;
+- the expiry cron expiring LOTS lots, against the ORM writing the same rows
+  (the entries it records and the lots it closes).
 
 Prints rows of the table that bench.sh heads: figure | wallet | anchor | ratio.
 """
@@ -22,6 +26,8 @@ from odoo.tools import SQL
 
 SIZES = tuple(int(size) for size in os.environ.get("WALLET_BENCH_SIZES", "100,1000000").split(","))
 RUNS = int(os.environ.get("WALLET_BENCH_RUNS", "15"))
+LOTS = int(os.environ.get("WALLET_BENCH_LOTS", "100000"))
+LOTS_PER_CUSTOMER = 10
 
 
 def bulk_history(env, partner, size):
@@ -50,13 +56,13 @@ def bulk_history(env, partner, size):
     env.cr.execute("ANALYZE wallet_transaction")
 
 
-def measure(env, *actions):
+def measure(env, *actions, runs=None):
     """Median seconds and query counts of each action, each run rolled back.
     The actions take turns, run after run, so that a slower spell of the
     machine weighs on the figure and its anchor alike."""
     timings = [[] for _action in actions]
     queries = [set() for _action in actions]
-    for run in range(RUNS + 1):  # the first run warms caches and is dropped
+    for run in range((runs or RUNS) + 1):  # the first run warms caches and is dropped
         for index, action in enumerate(actions):
             env.invalidate_all()
             with env.cr.savepoint(flush=False) as savepoint:
@@ -157,8 +163,118 @@ def main(env):
     )
     row("debit with its posting vs core payment create+post", debit, core)
     row("debit with its posting vs bare SQL UPDATE of the wallet row", debit, floor)
+    three_lots(env, ledger, short)
     roll_forward(env)
+    expiry(env)
     env.cr.rollback()
+
+
+def three_lots(env, ledger, cash_customer):
+    """A payment that draws on three lots of promotional credit (each one
+    allocated and moved) against the same payment from cash."""
+    customer = env["res.partner"].create({"name": "Bench promotional customer"})
+    for days in (30, 10, 20):
+        ledger._credit(
+            customer,
+            0.01,
+            kind="grant",
+            description="bench",
+            lot_values={"expiry_date": datetime.date.today() + datetime.timedelta(days=days)},
+        )
+    promo, cash = measure(
+        env,
+        lambda: ledger._debit(customer, 0.03, funds="any", description="bench"),
+        lambda: ledger._debit(cash_customer, 0.03, description="bench"),
+    )
+    assert promo[1] != cash[1], "the promotional debit drew on no lot"
+    row("debit drawing on 3 promotional lots vs a cash-only debit", promo, cash)
+
+
+def expired_lots(env, count):
+    """``count`` lots of 1.00 that expired yesterday, ``LOTS_PER_CUSTOMER`` a
+    customer, each with its grant and the aggregate that matches them."""
+    company = env.company
+    partners = env["res.partner"].create(
+        [{"name": f"Bench lots {index}"} for index in range(count // LOTS_PER_CUSTOMER)]
+    )
+    env.cr.execute(
+        SQL(
+            """
+            WITH grants AS (
+                INSERT INTO wallet_transaction (name, partner_id, company_id, currency_id, date,
+                                                accounting_date, amount, promo_amount, fund,
+                                                credit, debit, direction, kind, state, description)
+                SELECT 'BENCH/LOT/' || partner.id || '/' || n, partner.id, %(company)s,
+                       %(currency)s, NOW() AT TIME ZONE 'UTC', CURRENT_DATE, 1.0, 1.0, 'promo',
+                       1.0, 0.0, 'credit', 'grant', 'done', 'bench'
+                  FROM unnest(%(partners)s) AS partner(id), generate_series(1, %(per)s) AS n
+             RETURNING id, name, partner_id
+            )
+            INSERT INTO wallet_lot (name, partner_id, company_id, source, entry_id, amount,
+                                    remaining, held, clawed_back, expiry_date, state)
+            SELECT name, partner_id, %(company)s, 'grant', id, 1.0, 1.0, 0.0, 0.0,
+                   CURRENT_DATE - 1, 'open'
+              FROM grants
+            """,
+            company=company.id,
+            currency=company.currency_id.id,
+            partners=partners.ids,
+            per=LOTS_PER_CUSTOMER,
+        )
+    )
+    env.cr.execute(
+        SQL(
+            """
+            INSERT INTO wallet_balance (partner_id, company_id, balance, pending, held,
+                                        promo_balance, promo_held)
+            SELECT id, %(company)s, %(per)s, 0, 0, %(per)s, 0 FROM unnest(%(partners)s) AS id
+            """,
+            company=company.id,
+            per=LOTS_PER_CUSTOMER,
+            partners=partners.ids,
+        )
+    )
+    env.cr.execute("ANALYZE wallet_lot")
+    return env["wallet.lot"].search([("partner_id", "in", partners.ids)])
+
+
+def expiry(env):
+    """The expiry cron, run until nothing is left, against the ORM writing
+    what it writes: an expiry entry with its allocation for each lot, and the
+    lot closed."""
+    lots = expired_lots(env, LOTS)
+    Lot = env["wallet.lot"]
+    ledger = env["wallet.transaction"].sudo()
+
+    def cron():
+        while Lot._cron_expire():
+            pass
+
+    def orm():
+        ledger.create(
+            [
+                {
+                    "name": f"ORM/{lot.id}",
+                    "partner_id": lot.partner_id.id,
+                    "company_id": lot.company_id.id,
+                    "currency_id": lot.currency_id.id,
+                    "state": "done",
+                    "amount": lot.remaining,
+                    "promo_amount": lot.remaining,
+                    "direction": "debit",
+                    "kind": "expiry",
+                    "description": "bench",
+                    "allocation_ids": [(0, 0, {"lot_id": lot.id, "amount": lot.remaining})],
+                }
+                for lot in lots
+            ]
+        )
+        lots.write({"remaining": 0.0, "state": "expired"})
+
+    row(
+        f"expiry of {len(lots):,} lots vs the ORM writing the same rows",
+        *measure(env, cron, orm, runs=2),
+    )
 
 
 def roll_forward(env):

@@ -45,6 +45,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/wallet_transaction_demo.xml",
+        "demo/wallet_promotion_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

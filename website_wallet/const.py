@@ -91,11 +91,16 @@ ROLL_FORWARD_MOVEMENTS = (
     ("credit", "refund"),
     ("credit", "adjustment"),
     ("credit", "reversal"),
+    ("credit", "grant"),
+    ("credit", "cashback"),
+    ("credit", "bonus"),
     ("debit", "payment"),
     ("debit", "refund"),
     ("debit", "withdrawal"),
     ("debit", "adjustment"),
     ("debit", "reversal"),
+    ("debit", "expiry"),
+    ("debit", "clawback"),
 )
 # A balance with no movement for this many months is dormant.
 DORMANT_MONTHS = (6, 12)

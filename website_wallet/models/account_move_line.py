@@ -55,8 +55,9 @@ class AccountMoveLine(models.Model):
                 raise UserError(
                     _(
                         "%(item)s is a posted journal item of a wallet account (Customer Wallet,"
-                        " Promotional Credit), which only the wallet ledger books: its account, partner and amounts cannot"
-                        " change, and no other item can move onto it. Correct the wallet with"
+                        " Promotional Credit), which only the wallet ledger books: its account,"
+                        " partner and amounts cannot change, and no other item can move onto it."
+                        " Correct the wallet with"
                         " Reverse or a Wallet Adjustment instead.",
                         item=line.move_id.display_name,
                     )

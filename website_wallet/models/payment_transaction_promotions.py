@@ -50,7 +50,11 @@ class PaymentTransaction(models.Model):
             if source:
                 source._wallet_settle_bonus()
                 continue
-            paid = transaction.source_transaction_id if transaction.operation == "refund" else transaction
+            paid = (
+                transaction.source_transaction_id
+                if transaction.operation == "refund"
+                else transaction
+            )
             paid.sale_order_ids._wallet_settle_cashback()
 
     # ------------------------------------------------------------------
@@ -87,13 +91,20 @@ class PaymentTransaction(models.Model):
             tier = self.env["wallet.bonus.tier"]._for_topup(self.wallet_website_id, credited)
             if not tier or self.currency_id.is_zero(credited):
                 return
-            entry = self.env["wallet.transaction"].sudo()._credit(
-                self.partner_id,
-                tier.bonus,
-                kind="bonus",
-                company=self.company_id,
-                description=_("Bonus for top-up %(ref)s", ref=self.reference),
-                lot_values={"expiry_date": tier._expiry_date(), "topup_transaction_id": self.id},
+            entry = (
+                self.env["wallet.transaction"]
+                .sudo()
+                ._credit(
+                    self.partner_id,
+                    tier.bonus,
+                    kind="bonus",
+                    company=self.company_id,
+                    description=_("Bonus for top-up %(ref)s", ref=self.reference),
+                    lot_values={
+                        "expiry_date": tier._expiry_date(),
+                        "topup_transaction_id": self.id,
+                    },
+                )
             )
             lot = entry.lot_ids
         share = min(self._wallet_topup_refunded() / credited, 1.0) if credited else 1.0

@@ -39,7 +39,6 @@ class ResCompany(models.Model):
     )
     wallet_promotions_account_id = fields.Many2one(
         "account.account",
-        "Wallet Promotions Account",
         check_company=True,
         domain=[("account_type", "in", PROMOTIONS_ACCOUNT_TYPES)],
         help="What promotional credit costs: an expense (by default), or a reduction of"

@@ -110,9 +110,11 @@ class ResPartner(models.Model):
         """The soonest expiry of the promotional credit each wallet can spend,
         and how much expires then."""
         for partner in self:
-            lots = self.env["wallet.lot"]._spendable(
-                partner.commercial_partner_id, self.env.company
-            ).filtered("expiry_date")
+            lots = (
+                self.env["wallet.lot"]
+                ._spendable(partner.commercial_partner_id, self.env.company)
+                .filtered("expiry_date")
+            )
             expiry = min(lots.mapped("expiry_date"), default=False)
             partner.wallet_promo_expiry = expiry
             partner.wallet_promo_expiring = sum(

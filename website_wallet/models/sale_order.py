@@ -168,18 +168,20 @@ class SaleOrder(models.Model):
             or company_currency.compare_amounts(sum(paid.mapped("amount")), self.amount_total) < 0
         ):
             return self.env["wallet.lot"]
-        rule, amount = self.env["wallet.cashback.rule"]._best_for(
-            self, paid._wallet_cash_paid()
-        )
+        rule, amount = self.env["wallet.cashback.rule"]._best_for(self, paid._wallet_cash_paid())
         if not rule or company_currency.compare_amounts(amount, 0.0) <= 0:
             return self.env["wallet.lot"]
-        entry = self.env["wallet.transaction"].sudo()._credit(
-            self.partner_id,
-            amount,
-            kind="cashback",
-            company=self.company_id,
-            sale_order_id=self.id,
-            description=_("Cashback on %(order)s (%(rule)s)", order=self.name, rule=rule.name),
-            lot_values={"expiry_date": rule._expiry_date(), "sale_order_id": self.id},
+        entry = (
+            self.env["wallet.transaction"]
+            .sudo()
+            ._credit(
+                self.partner_id,
+                amount,
+                kind="cashback",
+                company=self.company_id,
+                sale_order_id=self.id,
+                description=_("Cashback on %(order)s (%(rule)s)", order=self.name, rule=rule.name),
+                lot_values={"expiry_date": rule._expiry_date(), "sale_order_id": self.id},
+            )
         )
         return entry.lot_ids

@@ -36,9 +36,11 @@ class WalletBonusTier(models.Model):
     def _for_topup(self, website, amount):
         """The tier a top-up of ``amount`` reaches on ``website``: the highest."""
         currency = website.company_id.currency_id
-        return self.sudo().search([("website_id", "=", website.id)]).filtered(
-            lambda tier: currency.compare_amounts(amount, tier.min_amount) >= 0
-        )[:1]
+        return (
+            self.sudo()
+            .search([("website_id", "=", website.id)])
+            .filtered(lambda tier: currency.compare_amounts(amount, tier.min_amount) >= 0)[:1]
+        )
 
     def _expiry_date(self):
         self.ensure_one()

@@ -42,14 +42,10 @@ class WalletLot(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     source = fields.Selection(PROMO_SOURCES, required=True, readonly=True)
-    entry_id = fields.Many2one(
-        "wallet.transaction", "Granted By", required=True, **LOT_LINK
-    )
+    entry_id = fields.Many2one("wallet.transaction", "Granted By", required=True, **LOT_LINK)
     amount = fields.Monetary("Granted", required=True, readonly=True)
     remaining = fields.Monetary(readonly=True, help="Not spent, expired or clawed back yet.")
-    held = fields.Monetary(
-        readonly=True, default=0.0, help="Set aside for a payment in progress."
-    )
+    held = fields.Monetary(readonly=True, default=0.0, help="Set aside for a payment in progress.")
     expiry_date = fields.Date(readonly=True, index=True, help="Last day it can be spent.")
     state = fields.Selection(
         [("open", "Open"), ("expired", "Expired")],
@@ -59,9 +55,7 @@ class WalletLot(models.Model):
         index=True,
     )
     sale_order_id = fields.Many2one("sale.order", "Earned By Order", **LOT_LINK)
-    topup_transaction_id = fields.Many2one(
-        "payment.transaction", "Earned By Top-up", **LOT_LINK
-    )
+    topup_transaction_id = fields.Many2one("payment.transaction", "Earned By Top-up", **LOT_LINK)
     returned_allocation_id = fields.Many2one(
         "wallet.allocation",
         "Gives Back",
@@ -119,17 +113,46 @@ class WalletLot(models.Model):
         """The lots ``partner`` can spend now in ``company``, soonest to expire
         first; the caller holds the wallet's lock."""
         today = self._owner_today(partner)
-        return self.sudo().search(
-            [
-                ("partner_id", "=", partner.id),
-                ("company_id", "=", company.id),
-                ("state", "=", "open"),
-                ("remaining", ">", 0),
-                "|",
-                ("expiry_date", "=", False),
-                ("expiry_date", ">=", today),
-            ]
-        ).filtered(lambda lot: not lot.currency_id.is_zero(lot.remaining - lot.held))
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "open"),
+                    ("remaining", ">", 0),
+                    "|",
+                    ("expiry_date", "=", False),
+                    ("expiry_date", ">=", today),
+                ]
+            )
+            .filtered(lambda lot: not lot.currency_id.is_zero(lot.remaining - lot.held))
+        )
+
+    @api.model
+    def _move_each(self, changes, remaining=0, held=0):
+        """Move several lots at once, in one statement: each lot of
+        ``changes`` ({lot: amount}) by its amount, times ``remaining`` and
+        ``held`` (1, -1 or 0) on each column; the caller holds the wallet's
+        lock (a debit's allocations, taken, held, captured or released)."""
+        if not changes:
+            return
+        values = SQL(", ").join(SQL("(%s, %s)", lot.id, amount) for lot, amount in changes.items())
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE wallet_lot lot
+                   SET remaining = lot.remaining + %(remaining)s * change.amount,
+                       held = lot.held + %(held)s * change.amount
+                  FROM (VALUES %(values)s) AS change(id, amount)
+                 WHERE lot.id = change.id
+                """,
+                remaining=remaining,
+                held=held,
+                values=values,
+            )
+        )
+        self.browse([lot.id for lot in changes]).invalidate_recordset(["remaining", "held"])
 
     def _move(self, remaining=0.0, held=0.0, clawed_back=0.0):
         """Move this lot's amounts by the given deltas; the caller holds the
@@ -233,7 +256,9 @@ class WalletLot(models.Model):
         """Warn each customer, once per lot, that promotional credit expires
         within their company's warning delay."""
         template = self.env.ref("website_wallet.mail_template_wallet_promo_expiring")
-        for company in self.env["res.company"].sudo().search([("wallet_expiry_warning_days", ">", 0)]):
+        for company in (
+            self.env["res.company"].sudo().search([("wallet_expiry_warning_days", ">", 0)])
+        ):
             lots = self.sudo().search(
                 [
                     ("company_id", "=", company.id),

@@ -203,6 +203,9 @@ class WalletTransaction(models.Model):
             self.env["account.move"]
             .sudo()
             .with_company(self.company_id)
+            # Two balanced lines of a miscellaneous entry: nothing to track or
+            # to synchronise with an invoice.
+            .with_context(tracking_disable=True, skip_invoice_sync=True)
             .create(
                 {
                     "move_type": "entry",
@@ -291,9 +294,13 @@ class WalletTransaction(models.Model):
         for field in ("move_id", "promo_move_id"):
             if not original[field]:
                 continue
-            reversal = original[field].sudo()._reverse_moves(
-                [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
-                cancel=reopens_document and field == "move_id",
+            reversal = (
+                original[field]
+                .sudo()
+                ._reverse_moves(
+                    [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
+                    cancel=reopens_document and field == "move_id",
+                )
             )
             if reversal.state == "draft":
                 reversal.action_post()

@@ -49,9 +49,7 @@ class WalletTransaction(models.Model):
                     )
             return {lot: value for lot, value in lots.items() if value}
         promo_wanted = (
-            amount
-            if promo_first
-            else currency.round(max(amount - wallet._cash_available(), 0.0))
+            amount if promo_first else currency.round(max(amount - wallet._cash_available(), 0.0))
         )
         plan = {}
         for lot in self.env["wallet.lot"]._spendable(wallet.partner_id, wallet.company_id):
@@ -69,10 +67,17 @@ class WalletTransaction(models.Model):
         if not plan:
             return
         self.env["wallet.allocation"].sudo().create(
-            [{"entry_id": self.id, "lot_id": lot.id, "amount": value} for lot, value in plan.items()]
+            [
+                {"entry_id": self.id, "lot_id": lot.id, "amount": value}
+                for lot, value in plan.items()
+            ]
         )
-        for lot, value in plan.items():
-            lot._move(**({"held": value} if pending else {"remaining": -value}))
+        self.env["wallet.lot"]._move_each(plan, **({"held": 1} if pending else {"remaining": -1}))
+
+    def _allocated(self):
+        """What this debit took from each lot ({lot: amount})."""
+        self.ensure_one()
+        return {allocation.lot_id: allocation.amount for allocation in self.allocation_ids}
 
     # ------------------------------------------------------------------
     # Lots
@@ -141,35 +146,34 @@ class WalletTransaction(models.Model):
         that expire, not with the ledger.  The caller holds their wallets'
         locks (``wallet.lot._cron_expire``)."""
         lots.invalidate_recordset(["remaining", "held", "state"])
-        for company in lots.company_id:
-            company_lots = lots.filtered(lambda lot: lot.company_id == company)
-            company_lots = company_lots.filtered(
-                lambda lot: lot.state == "open" and not lot.held and lot.remaining
-            )
-            if not company_lots:
-                continue
+        due = lots.filtered(lambda lot: lot.state == "open" and not lot.held and lot.remaining)
+        for company, company_lots in due.grouped("company_id").items():
             move = self._post_expiries(company, company_lots)
             references = self._next_references(company, len(company_lots))
-            entries = self.sudo().with_context(tracking_disable=True).create(
-                [
-                    {
-                        "name": reference,
-                        "partner_id": lot.partner_id.id,
-                        "company_id": company.id,
-                        "currency_id": company.currency_id.id,
-                        "amount": lot.remaining,
-                        "promo_amount": lot.remaining,
-                        "direction": "debit",
-                        "kind": "expiry",
-                        "state": "done",
-                        "description": _("%(lot)s expired", lot=lot.name),
-                        "move_id": move.id,
-                        "allocation_ids": [
-                            Command.create({"lot_id": lot.id, "amount": lot.remaining})
-                        ],
-                    }
-                    for lot, reference in zip(company_lots, references, strict=True)
-                ]
+            entries = (
+                self.sudo()
+                .with_context(tracking_disable=True)
+                .create(
+                    [
+                        {
+                            "name": reference,
+                            "partner_id": lot.partner_id.id,
+                            "company_id": company.id,
+                            "currency_id": company.currency_id.id,
+                            "amount": lot.remaining,
+                            "promo_amount": lot.remaining,
+                            "direction": "debit",
+                            "kind": "expiry",
+                            "state": "done",
+                            "description": self.env._("%(lot)s expired", lot=lot.name),
+                            "move_id": move.id,
+                            "allocation_ids": [
+                                Command.create({"lot_id": lot.id, "amount": lot.remaining})
+                            ],
+                        }
+                        for lot, reference in zip(company_lots, references, strict=True)
+                    ]
+                )
             )
             self.env.cr.execute(
                 SQL(
@@ -191,7 +195,9 @@ class WalletTransaction(models.Model):
                     tuple(company_lots.ids),
                 )
             )
-            _logger.info("Wallet: %s promotional lots expired in company %s", len(entries), company.id)
+            _logger.info(
+                "Wallet: %s promotional lots expired in company %s", len(entries), company.id
+            )
         self.env["wallet.balance"].invalidate_model()
         self.env["wallet.lot"].invalidate_model()
         self.env["res.partner"].invalidate_model()

@@ -141,8 +141,7 @@ class WalletTransaction(models.Model):
             if entry.direction == "credit":
                 wallet._add(balance=entry.amount, pending=-entry.amount)
             else:
-                for allocation in entry.allocation_ids:
-                    allocation.lot_id._move(remaining=-allocation.amount, held=-allocation.amount)
+                self.env["wallet.lot"]._move_each(entry._allocated(), remaining=-1, held=-1)
                 wallet._add(
                     balance=-entry.amount,
                     held=-entry.amount,
@@ -169,8 +168,7 @@ class WalletTransaction(models.Model):
             if entry.direction == "credit":
                 wallet._add(pending=-entry.amount)
             else:
-                for allocation in entry.allocation_ids:
-                    allocation.lot_id._move(held=-allocation.amount)
+                self.env["wallet.lot"]._move_each(entry._allocated(), held=-1)
                 wallet._add(held=-entry.amount, promo_held=-entry.promo_amount)
             entry._close_activities()
             if notify:

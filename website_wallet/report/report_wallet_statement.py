@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, date_utils
 
+from ..const import PROMO_CREDIT_KINDS
+
 
 class ReportWalletStatement(models.AbstractModel):
     """A customer's wallet statement over a period: the opening balance, every
@@ -109,4 +111,25 @@ class ReportWalletStatement(models.AbstractModel):
             "credits": sum(entries.mapped("credit")),
             "debits": sum(entries.mapped("debit")),
             "closing": running,
+            "promotional": self._promotional_summary(entries),
         }
+
+    @api.model
+    def _promotional_summary(self, entries):
+        """The period's promotional credit: granted, spent, expired and clawed
+        back; empty when none moved."""
+
+        def total(kinds, direction):
+            return sum(
+                entries.filtered(
+                    lambda entry: entry.kind in kinds and entry.direction == direction
+                ).mapped("promo_amount")
+            )
+
+        summary = {
+            "granted": total(PROMO_CREDIT_KINDS, "credit"),
+            "spent": total(("payment",), "debit") - total(("refund", "reversal"), "credit"),
+            "expired": total(("expiry",), "debit"),
+            "clawed_back": total(("clawback",), "debit"),
+        }
+        return summary if any(summary.values()) else {}

@@ -340,8 +340,15 @@ class WalletFixtures:
 
     def wallet_of(self, partner=None):
         """The wallet's aggregate row: both funds, what is held of each."""
-        wallet = self.env["wallet.balance"].sudo().search(
-            [("partner_id", "=", (partner or self.customer).id), ("company_id", "=", self.company.id)]
+        wallet = (
+            self.env["wallet.balance"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", (partner or self.customer).id),
+                    ("company_id", "=", self.company.id),
+                ]
+            )
         )
         wallet.invalidate_recordset()
         return wallet
@@ -374,9 +381,7 @@ class WalletFixtures:
         partner = partner or self.customer
         wallet = self.wallet_of(partner)
         partner.invalidate_recordset()
-        self.assertAlmostEqual(
-            wallet.balance, partner.wallet_balance + partner.wallet_held, 2
-        )
+        self.assertAlmostEqual(wallet.balance, partner.wallet_balance + partner.wallet_held, 2)
         self.assertAlmostEqual(
             self.wallet_account_balance(partner), wallet.balance - wallet.promo_balance, 2
         )
@@ -385,8 +390,10 @@ class WalletFixtures:
             wallet.promo_balance,
             2,
         )
-        lots = self.env["wallet.lot"].sudo().search(
-            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        lots = (
+            self.env["wallet.lot"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("company_id", "=", self.company.id)])
         )
         self.assertAlmostEqual(sum(lots.mapped("remaining")), wallet.promo_balance, 2)
         self.assertAlmostEqual(sum(lots.mapped("held")), wallet.promo_held, 2)

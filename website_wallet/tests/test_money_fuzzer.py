@@ -6,17 +6,24 @@ paying orders and invoices whole or split, over HTTP), a Billing user (the
 Refund wizard and ``action_refund`` with any amount, credit notes refunded
 to the wallet or by Register Payment, a credit note's payment removed), a
 salesman (cancel, set to quotation, confirm), a Wallet Manager (confirm and
-cancel wire transfers, reverse, adjust, withdraw) and an attacker (posting a
-split's wallet part to the wallet's own route).  Contacts are merged and
-customers given a company.
+cancel wire transfers, reverse, adjust, withdraw, grant promotional credit)
+and an attacker (posting a split's wallet part to the wallet's own route).
+Contacts are merged and customers given a company.  Paid orders earn
+cashback and large top-ups a bonus (a rule and a tier on the website);
+refunds claw them back; days pass and promotional credit expires.
 
 After every step it checks what must always hold, as TigerBeetle's VOPR
 checks its invariants after every operation:
 
-- ledger = aggregate = books, for every wallet;
-- no balance, pending or held amount is negative;
+- ledger = aggregate = books, for every wallet and both funds;
+- no balance, pending or held amount is negative, in either fund;
+- the lots of a wallet sum to its promotional balance;
 - nothing gives back more than its origin paid;
-- every wallet credit traces to money received or a manager's adjustment.
+- promotional credit never becomes cash: no payment gives back more cash
+  than it took;
+- no expired credit is ever spent;
+- every wallet credit traces to money received, a manager, or a promotion
+  earned by money received.
 
 ``make test`` runs it with a fixed seed and a bounded number of examples;
 ``make fuzz`` runs it longer with a random seed (``WALLET_FUZZ_SEED``,
@@ -28,6 +35,7 @@ import logging
 import os
 import random
 from collections import Counter
+from datetime import timedelta
 
 from hypothesis import HealthCheck, Phase, core, settings
 from hypothesis import strategies as st
@@ -40,7 +48,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -97,6 +105,13 @@ class TestMoneyFuzzer(RefundMixin, TopupFlowMixin, PayRouteMixin, WalletHttpComm
         cls.products = [
             cls.make_product(f"Fuzz item {price}", price) for price in (9.5, 40.0, 120.0)
         ]
+        website = cls.env["website"].get_current_website()
+        cls.env["wallet.cashback.rule"].create(
+            {"name": "Fuzz 10%", "website_id": website.id, "percent": 10.0, "validity_days": 2}
+        )
+        cls.env["wallet.bonus.tier"].create(
+            {"website_id": website.id, "min_amount": 50.0, "bonus": 5.0, "validity_days": 1}
+        )
 
     def test_money_rules_hold_whatever_the_order_of_the_paths(self):
         seed = random.randrange(2**32) if SEED == "random" else int(SEED)
@@ -155,10 +170,11 @@ class WalletMoneyMachine(RuleBasedStateMachine):
         self.env.cr.execute(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM wallet_transaction),"
             " (SELECT COALESCE(MAX(id), 0) FROM payment_transaction),"
-            " (SELECT COALESCE(MAX(id), 0) FROM account_move)"
+            " (SELECT COALESCE(MAX(id), 0) FROM account_move),"
+            " (SELECT COALESCE(MAX(id), 0) FROM wallet_lot)"
         )
         self.since = dict(
-            zip(("entry", "transaction", "move"), self.env.cr.fetchone(), strict=True)
+            zip(("entry", "transaction", "move", "lot"), self.env.cr.fetchone(), strict=True)
         )
         self.logged_in = None
         self.shoppers = {
@@ -170,6 +186,8 @@ class WalletMoneyMachine(RuleBasedStateMachine):
         self.invoices = []
         self.credit_notes = []
         self.split_cards = []  # card transactions paying the rest of a split
+        # Lots past their expiry, and the last allocation when they passed it.
+        self.expired_lots = {}
 
     def teardown(self):
         if getattr(self, "savepoint", None):
@@ -645,6 +663,52 @@ class WalletMoneyMachine(RuleBasedStateMachine):
 
         self.attempt(action)
 
+    @rule(
+        shopper=st.sampled_from(["wallet_portal", "wallet_portal_other"]),
+        amount=amounts,
+        days=st.sampled_from([None, 0, 1, 3]),
+    )
+    def manager_grants_promotional_credit(self, shopper, amount, days):
+        def action():
+            expiry = days is not None and fields.Date.today() + timedelta(days=days)
+            self.env["wallet.grant.wizard"].with_user(self.case.wallet_manager).create(
+                {
+                    "partner_ids": [Command.set(self.shoppers[shopper].ids)],
+                    "amount": amount,
+                    "reason": "fuzz",
+                    "expiry_date": expiry or False,
+                }
+            ).action_grant()
+            self.totals["money moved"] += 1
+
+        self.attempt(action)
+
+    @rule(days=st.integers(1, 3))
+    def days_pass(self, days):
+        """Time moves forward for promotional credit (its expiry dates come
+        nearer), and the expiry cron runs."""
+
+        def action():
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE wallet_lot SET expiry_date = expiry_date - %s"
+                " WHERE expiry_date IS NOT NULL AND id > %s",
+                (days, self.since["lot"]),
+            )
+            self.env.cr.execute(
+                "SELECT id FROM wallet_lot WHERE expiry_date < %s AND id > %s",
+                (fields.Date.today(), self.since["lot"]),
+            )
+            passed = [lot_id for (lot_id,) in self.env.cr.fetchall()]
+            self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM wallet_allocation")
+            mark = self.env.cr.fetchone()[0]
+            for lot_id in passed:
+                self.expired_lots.setdefault(lot_id, mark)
+            self.env.invalidate_all()
+            self.env["wallet.lot"]._cron_expire()
+
+        self.attempt(action)
+
     # ------------------------------------------------------------------
     # Contacts: merged, given a company
     # ------------------------------------------------------------------
@@ -693,8 +757,48 @@ class WalletMoneyMachine(RuleBasedStateMachine):
         self.env.cr.execute(
             "SELECT COUNT(*) FROM wallet_balance"
             " WHERE balance < 0 OR pending < 0 OR held < 0 OR balance - held < 0"
+            " OR promo_balance < 0 OR promo_held < 0 OR promo_balance - promo_held < 0"
+            " OR balance - promo_balance < 0 OR held - promo_held < 0"
         )
         assert self.env.cr.fetchone()[0] == 0
+
+    @invariant()
+    def the_lots_sum_to_the_promotional_balance(self):
+        if getattr(self, "env", None) is None:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(LOTS_OFF_THE_BALANCE)
+        off = self.env.cr.fetchall()
+        assert not off, f"wallets whose lots do not sum to their promotional balance: {off}"
+
+    @invariant()
+    def promotional_credit_never_becomes_cash(self):
+        if getattr(self, "env", None) is None:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(CASH_GIVEN_BACK_BEYOND_CASH_PAID, self.since)
+        over = self.env.cr.fetchall()
+        assert not over, f"wallet payments given back in cash beyond their cash: {over}"
+
+    @invariant()
+    def no_expired_credit_is_ever_spent(self):
+        if getattr(self, "env", None) is None or not self.expired_lots:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT allocation.lot_id, entry.name, entry.kind FROM wallet_allocation allocation"
+            " JOIN wallet_transaction entry ON entry.id = allocation.entry_id"
+            " WHERE allocation.lot_id IN %s AND entry.kind IN ('payment', 'withdrawal', 'refund')",
+            (tuple(self.expired_lots),),
+        )
+        spent = [
+            row
+            for row in self.env.cr.fetchall()
+            if self.env["wallet.allocation"].search_count(
+                [("lot_id", "=", row[0]), ("id", ">", self.expired_lots[row[0]])]
+            )
+        ]
+        assert not spent, f"expired promotional credit spent: {spent}"
 
     @invariant()
     def nothing_gives_back_more_than_its_origin_paid(self):
@@ -760,8 +864,41 @@ UNTRACED_CREDITS = """
          OR (entry.kind = 'refund'
              AND (entry.origin_transaction_id IS NOT NULL OR entry.origin_move_id IS NOT NULL))
          OR (entry.kind = 'reversal' AND reversed.direction = 'debit')
-         OR (entry.kind = 'adjustment' AND EXISTS (
+         OR (entry.kind IN ('adjustment', 'grant') AND EXISTS (
                 SELECT 1 FROM res_groups_users_rel rel
                  WHERE rel.uid = entry.create_uid AND rel.gid = %(manager_group)s))
+         OR (entry.kind = 'cashback' AND EXISTS (
+                SELECT 1 FROM wallet_lot lot JOIN sale_order sale ON sale.id = lot.sale_order_id
+                 WHERE lot.entry_id = entry.id AND sale.state IN ('sale', 'cancel')))
+         OR (entry.kind = 'bonus' AND EXISTS (
+                SELECT 1 FROM wallet_lot lot
+                  JOIN payment_transaction topup ON topup.id = lot.topup_transaction_id
+                 WHERE lot.entry_id = entry.id AND topup.is_wallet_topup
+                   AND topup.state = 'done'))
        )
+"""
+# The lots of a wallet hold its promotional balance, and what is held of it.
+LOTS_OFF_THE_BALANCE = """
+    SELECT wallet.partner_id, wallet.promo_balance, wallet.promo_held,
+           COALESCE(SUM(lot.remaining), 0), COALESCE(SUM(lot.held), 0)
+      FROM wallet_balance wallet
+ LEFT JOIN wallet_lot lot
+        ON lot.partner_id = wallet.partner_id AND lot.company_id = wallet.company_id
+  GROUP BY wallet.id
+    HAVING ABS(wallet.promo_balance - COALESCE(SUM(lot.remaining), 0)) > 0.001
+        OR ABS(wallet.promo_held - COALESCE(SUM(lot.held), 0)) > 0.001
+"""
+# A wallet payment's give-backs, in cash: never more than the cash it took.
+CASH_GIVEN_BACK_BEYOND_CASH_PAID = """
+    SELECT tx.reference, debit.amount, debit.promo_amount, SUM(back.amount - back.promo_amount)
+      FROM payment_transaction tx
+      JOIN wallet_transaction debit
+        ON debit.payment_transaction_id = tx.id AND debit.direction = 'debit'
+       AND debit.state = 'done'
+      JOIN wallet_transaction back
+        ON back.origin_transaction_id = tx.id AND back.direction = 'credit'
+       AND back.state != 'cancel'
+     WHERE tx.id > %(transaction)s
+  GROUP BY tx.id, debit.id
+    HAVING SUM(back.amount - back.promo_amount) > debit.amount - debit.promo_amount + 0.001
 """

@@ -56,8 +56,17 @@ class PromotionsCommon(RefundMixin, WalletProviderMixin, WalletCommon):
         return (wallet.balance - wallet.held) - (wallet.promo_balance - wallet.promo_held)
 
     def cashback_rule(self, percent=10.0, **values):
-        return self.env["wallet.cashback.rule"].with_user(self.wallet_manager).create(
-            {"name": f"{percent}% back", "website_id": self.website.id, "percent": percent, **values}
+        return (
+            self.env["wallet.cashback.rule"]
+            .with_user(self.wallet_manager)
+            .create(
+                {
+                    "name": f"{percent}% back",
+                    "website_id": self.website.id,
+                    "percent": percent,
+                    **values,
+                }
+            )
         )
 
     def promotions_expense(self):
@@ -72,7 +81,9 @@ class TestGrants(PromotionsCommon):
     def test_a_grant_is_promotional_credit_booked_as_an_expense(self):
         entries = self.grant(25.0, expiry_date=date.today() + timedelta(days=30))
         self.assertEqual(len(entries), 1)
-        self.assertEqual((entries.kind, entries.fund, entries.promo_amount), ("grant", "promo", 25.0))
+        self.assertEqual(
+            (entries.kind, entries.fund, entries.promo_amount), ("grant", "promo", 25.0)
+        )
         self.assertEqual(entries.lot_ids.remaining, 25.0)
         self.assertEqual((self.cash(), self.promo()), (0.0, 25.0))
         self.assertEqual(self.customer.wallet_balance, 25.0)
@@ -84,7 +95,9 @@ class TestGrants(PromotionsCommon):
 
     def test_a_grant_to_many_customers_credits_each_owner_once(self):
         entries = self.grant(5.0, partners=self.customer | self.contact | self.other_customer)
-        self.assertEqual(sorted(entries.partner_id.ids), sorted((self.customer | self.other_customer).ids))
+        self.assertEqual(
+            sorted(entries.partner_id.ids), sorted((self.customer | self.other_customer).ids)
+        )
         self.assertBooksAgree()
         self.assertBooksAgree(self.other_customer)
 
@@ -247,11 +260,15 @@ class TestCashback(PromotionsCommon):
         self.cashback_rule(10.0, max_amount=3.0)
         self.topup(200.0)
         order, _tx = self.paid_order(50.0)
-        self.assertEqual(self.env["wallet.lot"].search([("sale_order_id", "=", order.id)]).amount, 3.0)
+        self.assertEqual(
+            self.env["wallet.lot"].search([("sale_order_id", "=", order.id)]).amount, 3.0
+        )
         # The first order's 3.00 of cashback pays part of the second, which
         # earns 20% of the 117.00 it paid in cash.
         order, _tx = self.paid_order(120.0)
-        self.assertEqual(self.env["wallet.lot"].search([("sale_order_id", "=", order.id)]).amount, 23.4)
+        self.assertEqual(
+            self.env["wallet.lot"].search([("sale_order_id", "=", order.id)]).amount, 23.4
+        )
 
     def test_a_card_order_earns_cashback_and_loses_it_when_cancelled(self):
         self.cashback_rule(10.0)

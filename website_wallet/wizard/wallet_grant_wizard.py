@@ -45,7 +45,9 @@ class WalletGrantWizard(models.TransientModel):
         Ledger = self.env["wallet.transaction"]
         Ledger._check_manager()
         if self.expiry_date and self.expiry_date < fields.Date.context_today(self):
-            raise UserError(_("The credit would expire before it can be spent: choose a later day."))
+            raise UserError(
+                _("The credit would expire before it can be spent: choose a later day.")
+            )
         owners = self.partner_ids.commercial_partner_id
         entries = Ledger
         for owner in owners.sorted("id"):  # one order of locks: no deadlock with another grant

@@ -26,7 +26,20 @@ class WalletLiabilityLine(models.TransientModel):
     debit_withdrawal = fields.Monetary("Withdrawals", readonly=True)
     debit_adjustment = fields.Monetary("Adjustments (-)", readonly=True)
     debit_reversal = fields.Monetary("Reversals (-)", readonly=True)
+    credit_grant = fields.Monetary("Promotional grants", readonly=True)
+    credit_cashback = fields.Monetary("Cashback", readonly=True)
+    credit_bonus = fields.Monetary("Top-up bonuses", readonly=True)
+    debit_expiry = fields.Monetary("Expired", readonly=True)
+    debit_clawback = fields.Monetary("Clawed back", readonly=True)
+    promo_spent = fields.Monetary(
+        "Promotional spent",
+        readonly=True,
+        help="The promotional part of the payments, net of what came back.",
+    )
     closing = fields.Monetary(readonly=True)
+    promo_closing = fields.Monetary(
+        "Promotional closing", readonly=True, help="The promotional part of the closing balance."
+    )
     pending = fields.Monetary(
         "Pending top-ups", readonly=True, help="Announced, not received: not in the books."
     )

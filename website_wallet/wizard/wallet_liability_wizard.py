@@ -58,9 +58,10 @@ class WalletLiabilityWizard(models.TransientModel):
     total_closing = fields.Monetary("Closing", readonly=True)
     total_pending = fields.Monetary("Pending top-ups", readonly=True)
     account_balance = fields.Monetary(
-        "Customer Wallet account",
+        "Wallet accounts",
         readonly=True,
-        help="Balance of the Customer Wallet account at the end date, posted entries only.",
+        help="Balance of the Customer Wallet and Promotional Credit accounts at the end date,"
+        " posted entries only.",
     )
     difference = fields.Monetary(readonly=True)
     explanation = fields.Text(readonly=True)
@@ -142,6 +143,15 @@ class WalletLiabilityWizard(models.TransientModel):
                            WHERE %(booked)s AND accounting_date < %(date_from)s), 0) AS opening,
                        %(movements)s,
                        COALESCE(SUM(credit - debit) FILTER (WHERE %(booked)s), 0) AS closing,
+                       COALESCE(SUM(CASE direction WHEN 'credit' THEN promo_amount
+                                                   ELSE -promo_amount END)
+                                FILTER (WHERE %(booked)s), 0) AS promo_closing,
+                       COALESCE(SUM(CASE direction WHEN 'debit' THEN promo_amount
+                                                   ELSE -promo_amount END)
+                                FILTER (WHERE %(in_period)s AND (
+                                    (direction = 'debit' AND kind = 'payment')
+                                    OR (direction = 'credit' AND kind IN ('refund', 'reversal')))),
+                                0) AS promo_spent,
                        COALESCE(SUM(amount) FILTER (WHERE %(pending)s), 0) AS pending,
                        BOOL_OR(%(in_period)s) AS moved,
                        MAX(accounting_date) FILTER (WHERE %(booked)s) AS last_movement
@@ -150,9 +160,11 @@ class WalletLiabilityWizard(models.TransientModel):
               GROUP BY partner_id
             )
             INSERT INTO wallet_liability_line (
-                wizard_id, partner_id, currency_id, opening, %(columns)s, closing, pending,
-                last_movement, dormant_months, create_uid, create_date, write_uid, write_date)
-            SELECT %(wizard)s, partner_id, %(currency)s, opening, %(columns)s, closing, pending,
+                wizard_id, partner_id, currency_id, opening, %(columns)s, promo_spent, closing,
+                promo_closing, pending, last_movement, dormant_months,
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(wizard)s, partner_id, %(currency)s, opening, %(columns)s, promo_spent, closing,
+                   promo_closing, pending,
                    last_movement,
                    CASE WHEN closing > 0 THEN CASE %(dormant)s ELSE 0 END ELSE 0 END,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
@@ -200,15 +212,15 @@ class WalletLiabilityWizard(models.TransientModel):
             )
         )
         opening, total_credits, total_debits, closing, pending = self.env.cr.fetchone()
-        account = self.company_id.wallet_account_id
+        accounts = self.company_id._wallet_ledger_accounts()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT COALESCE(-SUM(balance), 0) FROM account_move_line
-                 WHERE account_id = %s AND company_id = %s AND parent_state = 'posted'
+                 WHERE account_id IN %s AND company_id = %s AND parent_state = 'posted'
                    AND date <= %s
                 """,
-                account.id or 0,  # a company without wallet accounting owes nothing
+                tuple(accounts.ids) or (0,),  # a company without wallet accounting owes nothing
                 self.company_id.id,
                 self.date_to,
             )
@@ -301,7 +313,7 @@ class WalletLiabilityWizard(models.TransientModel):
     def _columns(self):
         """(field name, label) of a row, in the order every output shows them."""
         Line = self.env["wallet.liability.line"]
-        names = ["opening", *MOVEMENT_FIELDS, "closing", "pending"]
+        names = ["opening", *MOVEMENT_FIELDS, "promo_spent", "closing", "promo_closing", "pending"]
         return [(name, Line._fields[name].get_description(self.env)["string"]) for name in names]
 
     def _xlsx(self):
@@ -331,7 +343,7 @@ class WalletLiabilityWizard(models.TransientModel):
         tie_out = [
             (_("Closing total"), self.total_closing, money),
             (
-                _("Customer Wallet account at %(to)s", **self._period_labels()),
+                _("Wallet accounts at %(to)s", **self._period_labels()),
                 self.account_balance,
                 money,
             ),
