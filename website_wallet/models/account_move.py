@@ -120,9 +120,7 @@ class AccountMove(models.Model):
 
     def _check_not_wallet_ledger(self):
         entries = (
-            self.env["wallet.transaction"]
-            .sudo()
-            .search(["|", ("move_id", "in", self.ids), ("promo_move_id", "in", self.ids)])
+            self.env["wallet.transaction"].sudo().search([("move_id", "in", self.ids)])
             if self.ids
             else self.env["wallet.transaction"]
         )

@@ -13,20 +13,36 @@ class AccountPayment(models.Model):
         back of wallet money: what the payment's refunds (in progress ones
         too), a cancelled order and reversals have not given back yet
         (``wallet.origin``).  A top-up also gives back no more than the
-        wallet still holds of it: money already spent from the wallet cannot
-        go back to the card as well."""
+        wallet still holds of it in cash: money already spent from the wallet
+        cannot go back to the card as well.  A wallet payment's own amount is
+        only its cash part (its promotional part is a line of its entry): what
+        it paid is its transaction's amount."""
         result = super()._compute_amount_available_for_refund()
         Origin = self.env["wallet.origin"]
-        for payment in self.filtered("amount_available_for_refund"):
+        for payment in self:
             transaction = payment.payment_transaction_id.sudo()
+            if not (transaction and payment._wallet_refundable_by_core(transaction)):
+                continue
             if not Origin._is_wallet_money(transaction):
                 continue
-            available = min(payment.amount_available_for_refund, Origin._left(transaction))
+            available = Origin._left(transaction)
             if transaction._wallet_topup_source():
                 wallet = transaction.partner_id.with_company(payment.company_id)
-                available = min(available, wallet.wallet_balance)
+                available = min(available, wallet.wallet_cash_balance)
             payment.amount_available_for_refund = max(0.0, available)
         return result
+
+    def _wallet_refundable_by_core(self, transaction):
+        """Whether core offers a refund of this payment at all (its provider and
+        method refund, and it is not itself a refund)."""
+        method = transaction.payment_method_id.primary_payment_method_id or (
+            transaction.payment_method_id
+        )
+        return (
+            transaction.provider_id.support_refund != "none"
+            and method.support_refund != "none"
+            and transaction.operation != "refund"
+        )
 
     def action_post(self):
         """A payment registered by hand in a Wallet journal moves wallet money
@@ -75,12 +91,20 @@ class AccountPayment(models.Model):
         }
         if self.payment_type == "outbound":
             credit_note = self._wallet_credit_note()
+            if credit_note._wallet_spent_entries()._promo_to_give_back(self.amount):
+                raise UserError(
+                    _(
+                        "%(move)s corrects an invoice paid partly with promotional credit: refund"
+                        " it with Refund to Wallet, which gives the promotional credit back to"
+                        " its fund, not with a payment of the Wallet journal.",
+                        move=credit_note.display_name,
+                    )
+                )
             Ledger._credit(
                 self.partner_id,
                 self.amount,
                 kind="refund",
                 origin_move_id=credit_note.id,
-                promo=credit_note._wallet_spent_entries()._promo_to_give_back(self.amount),
                 **values,
             )
         else:

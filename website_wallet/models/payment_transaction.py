@@ -102,13 +102,23 @@ class PaymentTransaction(models.Model):
             lambda entry: entry.direction == direction and entry.state != "cancel"
         )
 
-    def _wallet_payment(self):
+    def _wallet_payment(self, promo_amount=0.0):
         """The payment that books this transaction's money, made by the
         framework's own ``_create_payment`` the first time it is asked for,
         as the framework makes it: as superuser (only the ledger's side books
-        on the Customer Wallet account)."""
+        on the wallet accounts).  ``promo_amount``: its promotional part,
+        booked on the Promotional Credit account by the same entry."""
         self.ensure_one()
-        return self.payment_id or self.sudo().with_company(self.company_id)._create_payment()
+        if self.payment_id:
+            return self.payment_id
+        extra = self.env["wallet.transaction"]._promo_payment_values(
+            self.partner_id,
+            self.company_id,
+            abs(self.amount),
+            promo_amount,
+            inbound=self.amount > 0,
+        )
+        return self.sudo().with_company(self.company_id)._create_payment(**extra)
 
     def _wallet_is_manual(self):
         """Whether a person confirms this payment once the money arrives: a wire
@@ -182,15 +192,17 @@ class PaymentTransaction(models.Model):
         self._wallet_check_debit(self.amount)
         wallet._check_available(self.amount)  # before anything is booked
         documents = self._wallet_document()
+        promo_first = self._wallet_promo_first()
+        promo_amount = Ledger._promo_part(wallet, self.amount, promo_first)
         Ledger._debit(
             self.partner_id,
             self.amount,
             kind="payment",
             company=self.company_id,
             funds="any",
-            promo_first=self._wallet_promo_first(),
+            promo_first=promo_first,
             payment_transaction_id=self.id,
-            account_payment_id=self._wallet_payment().id,
+            account_payment_id=self._wallet_payment(promo_amount).id,
             sale_order_id=self.sale_order_ids[:1].id,
             invoice_id=self.invoice_ids[:1].id,
             description=", ".join(documents.mapped("name")),

@@ -216,7 +216,7 @@ class PaymentTransaction(models.Model):
             hold = part._wallet_live_entry("debit")
         Ledger._lock_wallet(part.partner_id, part.company_id)
         part._wallet_check_debit(hold.amount)  # the documents may have changed meanwhile
-        hold._confirm(payment=part._wallet_payment())
+        hold._confirm(payment=part._wallet_payment(hold.promo_amount))
         part._set_done()
         # Its order or invoice is post-processed with the rest's transaction.
         part.is_post_processed = True

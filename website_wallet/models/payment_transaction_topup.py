@@ -316,14 +316,15 @@ class PaymentTransaction(models.Model):
         spent = source.wallet_transaction_ids.filtered(
             lambda entry: entry.direction == "debit" and entry.state == "done"
         )
+        promo = spent._promo_to_give_back(-self.amount)
         Ledger._credit(
             self.partner_id,
             -self.amount,
             kind="refund",
             company=self.company_id,
-            promo=spent._promo_to_give_back(-self.amount),
+            promo=promo,
             payment_transaction_id=self.id,
-            account_payment_id=self._wallet_payment().id,
+            account_payment_id=self._wallet_payment(sum(promo.values())).id,
             origin_transaction_id=source.id,
             sale_order_id=source.sale_order_ids[:1].id,
             invoice_id=source.invoice_ids[:1].id,

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 
 # Once an entry is done or cancelled none of these may change; on a pending
 # entry only the move to done/cancel and the links of its posting may.
-POSTING_FIELDS = {"state", "move_id", "account_payment_id", "promo_move_id"}
+POSTING_FIELDS = {"state", "move_id", "account_payment_id"}
 BOOKING_LINK = {
     "readonly": True,
     "index": "btree_not_null",
@@ -104,9 +104,6 @@ class WalletTransaction(models.Model):
     # The booking of a done entry: its payment (when it has one) and journal entry.
     move_id = fields.Many2one("account.move", "Journal Entry", **BOOKING_LINK)
     account_payment_id = fields.Many2one("account.payment", "Payment", **BOOKING_LINK)
-    # Its promotional part moved between the Customer Wallet and the
-    # Promotional Credit accounts (a payment or a refund that is partly promotional).
-    promo_move_id = fields.Many2one("account.move", "Promotional Entry", **BOOKING_LINK)
     # Statements and the liability roll-forward date an entry as the books do:
     # a top-up confirmed days later, or a reversal, on its posting's date.
     accounting_date = fields.Date(

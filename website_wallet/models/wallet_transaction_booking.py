@@ -6,10 +6,6 @@ from odoo.exceptions import UserError
 
 from ..const import PROMO_CREDIT_KINDS, PROMO_DEBIT_KINDS
 
-# Entries that book their whole amount on the Customer Wallet account, and move
-# their promotional part to the Promotional Credit account.
-PROMO_PART_KINDS = ("payment", "refund")
-
 
 class WalletTransaction(models.Model):
     """Accounting: every done entry is booked on the Customer Wallet account,
@@ -35,15 +31,6 @@ class WalletTransaction(models.Model):
         Wallet journal is posted here.
         """
         self.ensure_one()
-        values = self._book_money(journal, payment)
-        if self.promo_amount and self.kind in PROMO_PART_KINDS:
-            values["promo_move_id"] = self._post_promo_part().id
-        return values
-
-    def _book_money(self, journal=None, payment=None):
-        """The entry's own booking; a payment or a refund books its whole
-        amount on the Customer Wallet account (``_booking_values`` then moves
-        its promotional part to the Promotional Credit account)."""
         if payment := (payment or self.account_payment_id).sudo():
             if payment.move_id.state != "posted":
                 payment.action_post()
@@ -103,26 +90,33 @@ class WalletTransaction(models.Model):
     def _check_booked_on_wallet_account(self, move):
         """The books agree with the ledger by construction: a posting made by
         the payment framework must move the customer's Customer Wallet balance
-        by exactly this entry.  A provider or journal set up otherwise (a
-        method line booking elsewhere) is refused before any money moves."""
-        account = self.company_id.wallet_account_id
-        booked = sum(
-            move.line_ids.filtered(
-                lambda line: line.account_id == account and line.partner_id == self.partner_id
-            ).mapped("balance")
-        )
-        expected = -self.amount if self.direction == "credit" else self.amount
-        if not self.currency_id.is_zero(booked - expected):
-            raise UserError(
-                _(
-                    "%(move)s books %(booked)s on the Customer Wallet account instead of"
-                    " %(expected)s: check the journal and payment method of %(provider)s.",
-                    move=move.display_name,
-                    booked=self.currency_id.format(booked),
-                    expected=self.currency_id.format(expected),
-                    provider=self.payment_transaction_id.provider_id.display_name,
-                )
+        by exactly this entry's cash, and their Promotional Credit balance by
+        exactly its promotional part.  A provider or journal set up otherwise
+        (a method line booking elsewhere) is refused before any money moves."""
+        sign = -1 if self.direction == "credit" else 1
+        company = self.company_id
+        for account, expected in (
+            (company.wallet_account_id, sign * (self.amount - self.promo_amount)),
+            (company.wallet_promo_account_id, sign * self.promo_amount),
+        ):
+            booked = sum(
+                move.line_ids.filtered(
+                    lambda line, account=account: line.account_id == account
+                    and line.partner_id == self.partner_id
+                ).mapped("balance")
             )
+            if not self.currency_id.is_zero(booked - expected):
+                raise UserError(
+                    _(
+                        "%(move)s books %(booked)s on the %(account)s account instead of"
+                        " %(expected)s: check the journal and payment method of %(provider)s.",
+                        move=move.display_name,
+                        booked=self.currency_id.format(booked),
+                        account=account.name,
+                        expected=self.currency_id.format(expected),
+                        provider=self.payment_transaction_id.provider_id.display_name,
+                    )
+                )
 
     def _post_payment(self, journal, payment_type, destination):
         """Money moved without a payment transaction (a top-up received by hand,
@@ -152,11 +146,45 @@ class WalletTransaction(models.Model):
                     "payment_method_line_id": method_lines[:1].id,
                     "destination_account_id": destination.id,
                     "memo": self._posting_label(),
+                    **self._promo_payment_values(
+                        self.partner_id,
+                        self.company_id,
+                        self.amount,
+                        self.promo_amount,
+                        inbound=payment_type == "inbound",
+                    ),
                 }
             )
         )
         payment.action_post()
         return payment
+
+    @api.model
+    def _promo_payment_values(self, partner, company, amount, promo_amount, inbound):
+        """What makes a payment of ``amount`` book its promotional part on the
+        Promotional Credit account, in the same journal entry: the payment
+        itself is the cash part (on the Customer Wallet), and the
+        promotional part is a line of its own, as core books an early-payment
+        discount; the receivable line is the whole amount.  A wallet payment
+        is then Dr Customer Wallet (cash) + Dr Promotional Credit / Cr
+        receivable; a refund to the wallet the reverse."""
+        if company.currency_id.is_zero(promo_amount):
+            return {}
+        promo_account, _promotions = company._wallet_promo_accounting()
+        balance = promo_amount if inbound else -promo_amount
+        return {
+            "amount": company.currency_id.round(amount - promo_amount),
+            "write_off_line_vals": [
+                {
+                    "name": _("Promotional credit"),
+                    "account_id": promo_account.id,
+                    "partner_id": partner.commercial_partner_id.id,
+                    "currency_id": company.currency_id.id,
+                    "amount_currency": balance,
+                    "balance": balance,
+                }
+            ],
+        }
 
     def _receivable_account(self):
         term_lines = self.invoice_id.line_ids.filtered(
@@ -229,14 +257,6 @@ class WalletTransaction(models.Model):
         move.action_post()
         return move
 
-    def _post_promo_part(self):
-        """A payment or refund books its whole amount on the Customer Wallet
-        account; its promotional part moves to the Promotional Credit account
-        (a debit: Dr Promotional Credit / Cr Customer Wallet)."""
-        account, wallet_journal = self.company_id._wallet_accounting()
-        promo_account, _promotions = self.company_id._wallet_promo_accounting()
-        return self._post_between(wallet_journal, promo_account, account, self.promo_amount)
-
     @api.model
     def _post_expiries(self, company, lots):
         """One journal entry for the lots of ``company`` that expire now:
@@ -284,28 +304,19 @@ class WalletTransaction(models.Model):
         return move
 
     def _post_reversal(self):
-        """The reverse of the original postings (and of its promotional part).
-        When the original paid an invoice (or refunded a credit note), it is
-        taken off that document and matched with its reversal, so the
-        document is open again and the money can never be offered twice."""
-        original = self.reversed_entry_id
-        reopens_document = original.kind in ("payment", "refund")
-        values = {}
-        for field in ("move_id", "promo_move_id"):
-            if not original[field]:
-                continue
-            reversal = (
-                original[field]
-                .sudo()
-                ._reverse_moves(
-                    [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
-                    cancel=reopens_document and field == "move_id",
-                )
-            )
-            if reversal.state == "draft":
-                reversal.action_post()
-            values[field] = reversal.id
-        return values
+        """The reverse of the original posting.  When the original paid an
+        invoice (or refunded a credit note), it is taken off that document and
+        matched with its reversal, so the document is open again and the money
+        can never be offered twice."""
+        original = self.reversed_entry_id.move_id.sudo()
+        reopens_document = self.reversed_entry_id.kind in ("payment", "refund")
+        reversal = original._reverse_moves(
+            [{"ref": self._posting_label(), "date": fields.Date.context_today(self)}],
+            cancel=reopens_document,
+        )
+        if reversal.state == "draft":
+            reversal.action_post()
+        return {"move_id": reversal.id}
 
     def _posting_label(self):
         return " - ".join(filter(None, [self.name, self.description]))

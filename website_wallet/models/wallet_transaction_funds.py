@@ -60,6 +60,14 @@ class WalletTransaction(models.Model):
             promo_wanted = currency.round(promo_wanted - take)
         return plan
 
+    @api.model
+    def _promo_part(self, wallet, amount, promo_first):
+        """What of a payment of ``amount`` promotional credit pays, as the
+        payment's ``_debit`` will plan it under the same lock: its payment is
+        made first, and books that part on the Promotional Credit account."""
+        plan = self._plan_allocations(wallet, amount, "any", promo_first, None)
+        return wallet.currency_id.round(sum(plan.values()))
+
     def _allocate(self, plan, pending):
         """Record what this debit takes from each lot, and take it: held until
         the debit is captured, or spent at once."""

@@ -192,6 +192,10 @@ class WalletFixtures:
     def setup_wallet_fixtures(cls):
         cls.company = cls.env.company
         cls.company._wallet_setup_accounting()
+        # The demo data's cashback rule and top-up bonus would earn every test
+        # promotional credit: the tests of promotions make their own.
+        cls.env["wallet.cashback.rule"].search([]).active = False
+        cls.env["wallet.bonus.tier"].search([]).active = False
         cls.currency = cls.company.currency_id
         cls.Ledger = cls.env["wallet.transaction"]
         cls.customer = cls.env["res.partner"].create(

@@ -156,6 +156,32 @@ class TestSpending(PromotionsCommon):
         self.assertEqual(self.wallet_account_balance(account=self.promo_account), 5.0)
         self.assertBooksAgree()
 
+    def test_a_payment_partly_promotional_is_one_journal_entry(self):
+        """Dr Customer Wallet (cash) + Dr Promotional Credit / Cr receivable,
+        as core books an early-payment discount; its refund the reverse."""
+        self.topup(30.0)
+        self.grant(12.0)
+        _order, tx = self.paid_order(40.0)
+        move = tx.payment_id.move_id
+        self.assertEqual(tx.wallet_transaction_ids.move_id, move)
+        by_account = {
+            account: sum(
+                move.line_ids.filtered(lambda line, a=account: line.account_id == a).mapped(
+                    "balance"
+                )
+            )
+            for account in move.line_ids.account_id
+        }
+        self.assertEqual(by_account[self.company.wallet_account_id], 28.0)
+        self.assertEqual(by_account[self.promo_account], 12.0)
+        self.assertEqual(sum(b for b in by_account.values() if b < 0), -40.0)
+        self.refund_wizard(tx.payment_id)
+        refund = tx.child_transaction_ids.payment_id.move_id
+        promo_line = refund.line_ids.filtered(lambda line: line.account_id == self.promo_account)
+        self.assertEqual(promo_line.balance, -12.0)
+        self.assertEqual((self.cash(), self.promo()), (30.0, 12.0))
+        self.assertBooksAgree()
+
     def test_a_website_can_spend_cash_first(self):
         self.website.wallet_promo_first = False
         self.topup(20.0)
