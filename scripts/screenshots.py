@@ -116,6 +116,10 @@ def shopper_screens(page, invoice_url):
     shot(page, "checkout_wallet")
     page.click("button[name=o_payment_submit_button]")
     page.wait_for_selector(".oe_website_sale_tx_status", timeout=60000)
+    # The paid order's cashback (the demo's 5% rule), beside the welcome gift.
+    page.goto(f"{URL}/my/wallet")
+    page.wait_for_selector(".o_wallet_promo_expiring")
+    shot(page, "my_wallet_promotional")
 
     add_to_cart(page, "Wallet Console")
     page.goto(f"{URL}/shop/checkout?try_skip_step=true")
@@ -166,6 +170,25 @@ def backend_screens(page, partner_id):
         f"?context={quote(json.dumps(period))}"
     )
     shot(page, "statement", ".page")
+    page.goto(f"{URL}/odoo/action-website_wallet.action_wallet_cashback_rule")
+    page.wait_for_selector(".o_list_view .o_data_row")
+    shot(page, "cashback_rules")
+    page.goto(f"{URL}/odoo/action-account.res_partner_action_customer")
+    page.wait_for_selector(".o_kanban_view, .o_list_view")
+    page.goto(f"{URL}/odoo/action-website_wallet.action_wallet_grant_wizard")
+    page.wait_for_selector(".modal div[name=partner_ids] input")
+    page.fill(".modal div[name=partner_ids] input", "Sam Shopper")
+    page.wait_for_selector(".o-autocomplete--dropdown-menu .o-autocomplete--dropdown-item")
+    page.keyboard.press("Enter")
+    page.fill(".modal div[name=amount] input", "15.00")
+    page.fill(".modal div[name=reason] input", "Sorry for the late delivery")
+    page.fill(
+        ".modal div[name=expiry_date] input",
+        (today.replace(day=28) + datetime.timedelta(days=35)).strftime("%m/%d/%Y"),
+    )
+    page.click(".modal div[name=reason] input")  # closes the date picker
+    page.wait_for_timeout(300)
+    shot(page, "grant_wizard", ".modal-content")
     page.goto(f"{URL}/odoo/action-website.action_website_configuration")
     page.wait_for_selector("div[name=wallet_topup_min]")
     block = "div.o_settings_container:has(div[name=wallet_topup_min])"

@@ -1,6 +1,8 @@
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
@@ -320,3 +322,33 @@ class TestTopupWireTransfer(TopupFlowMixin, WalletHttpCommon):
         with self.assertRaises(AccessError):
             tx.wallet_transaction_ids.with_user(self.wallet_user).action_confirm()
         self.assertEqual(tx.state, "pending")
+
+
+@tagged("post_install", "-at_install")
+class TestPromotionalCreditOnThePortal(WalletHttpCommon):
+    def test_my_wallet_shows_cash_and_promotional_credit_apart_with_the_next_expiry(self):
+        self.topup(30.0)
+        expiry = fields.Date.today() + timedelta(days=10)
+        for amount, days in ((6.0, 10), (4.0, 10), (5.0, 40)):
+            self.Ledger._credit(
+                self.customer,
+                amount,
+                kind="grant",
+                description="Gift",
+                lot_values={"expiry_date": fields.Date.today() + timedelta(days=days)},
+            )
+        self.authenticate("wallet_portal", "wallet_portal")
+        html = self.url_open("/my/wallet").text
+        self.assertEqual(amounts(html, "o_wallet_balance"), ["45.00"])
+        self.assertEqual(amounts(html, "o_wallet_cash"), ["30.00"])
+        self.assertEqual(amounts(html, "o_wallet_promo"), ["15.00"])
+        self.assertEqual(amounts(html, "o_wallet_promo_expiring"), ["10.00"])
+        self.assertIn(expiry.strftime("%m/%d/%Y"), html)
+        self.assertEqual(html.count("o_wallet_fund_promo"), 3)
+
+    def test_a_wallet_of_cash_only_shows_no_funds_line(self):
+        self.topup(30.0)
+        self.authenticate("wallet_portal", "wallet_portal")
+        html = self.url_open("/my/wallet").text
+        self.assertNotIn("o_wallet_funds", html)
+        self.assertNotIn("o_wallet_fund_promo", html)

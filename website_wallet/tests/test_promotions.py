@@ -457,6 +457,25 @@ class TestExpiry(PromotionsCommon):
         self.assertEqual((soon.expiry_warned, later.expiry_warned), (True, False))
 
 
+class TestOwners(PromotionsCommon):
+    def test_merge_and_a_new_parent_company_carry_lots_with_their_expiry(self):
+        expiry = date.today() + timedelta(days=20)
+        for how in ("merge", "reparent"):
+            with self.subTest(how=how):
+                person = self.env["res.partner"].create({"name": f"Private {how}"})
+                lot = self.grant(8.0, expiry_date=expiry, partners=person).lot_ids
+                before = self.promo()
+                if how == "merge":
+                    self.env["base.partner.merge.automatic.wizard"].create({})._merge(
+                        (person | self.customer).ids, dst_partner=self.customer
+                    )
+                else:
+                    person.parent_id = self.customer
+                self.assertEqual((lot.partner_id, lot.expiry_date), (self.customer, expiry))
+                self.assertEqual(self.promo(), before + 8.0)
+                self.assertBooksAgree()
+
+
 class TestPromotionsInEuros(InEuros, TestSpending):
     """The spending rules, in a company that keeps its books in euros."""
 
