@@ -136,12 +136,13 @@ def test_shopper_pays_with_the_wallet_and_is_emailed_after_the_commit(served):
 def test_administrator_confirms_the_demo_wire_transfer_once(served):
     """The README's accountant step on the demo: the shopper's pending wire
     transfer, confirmed with its form's button, credits the wallet once, on
-    the Customer Wallet account."""
+    the Customer Wallet account, and earns the demo's top-up bonus (10.00 of
+    promotional credit for 100.00 or more) once."""
     [entry] = served.admin(
         "wallet.transaction",
         "search_read",
         [("name", "=", "WLT-DEMO-WIRE-1")],
-        ["partner_id", "amount", "state"],
+        ["partner_id", "amount", "state", "payment_transaction_id"],
     )
     assert entry["state"] == "pending"
     partner_id = entry["partner_id"][0]
@@ -160,6 +161,82 @@ def test_administrator_confirms_the_demo_wire_transfer_once(served):
     )
     assert confirmed["state"] == "done"
     assert confirmed["account_payment_id"]
-    assert abs(balance() - (before + entry["amount"])) < 0.001
+    [bonus] = served.admin(
+        "wallet.lot",
+        "search_read",
+        [("topup_transaction_id", "=", entry["payment_transaction_id"][0])],
+        ["source", "amount"],
+    )
+    assert (bonus["source"], bonus["amount"]) == ("bonus", 10.0)
+    assert abs(balance() - (before + entry["amount"] + bonus["amount"])) < 0.001
     check = served.admin("wallet.transaction", "action_check_ledger")
     assert check["params"]["type"] == "success", check["params"]
+
+
+def test_shopper_earns_cashback_sees_it_spends_it_and_the_roll_forward_shows_it(served):
+    """The demo's 5% cashback rule, on a real server: a card checkout earns
+    it once the order is paid; My Wallet shows it apart from cash, with its
+    expiry; a wallet checkout spends promotional credit first; the liability
+    roll-forward has it in its promotional columns."""
+    http = served.session("shopper", "shopper")
+    [shopper] = served.admin(
+        "res.users", "search_read", [("login", "=", "shopper")], ["partner_id"]
+    )
+    partner_id = shopper["partner_id"][0]
+    processing, _csrf = _checkout(served, http, "demo", 40.0)
+    served.jsonrpc(
+        http,
+        "/payment/demo/simulate_payment",
+        reference=processing["reference"],
+        payment_details="4242",
+        simulated_state="done",
+    )
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    order = served.admin(
+        "payment.transaction",
+        "search_read",
+        [("reference", "=", processing["reference"])],
+        ["sale_order_ids"],
+    )[0]["sale_order_ids"]
+    [cashback] = served.admin(
+        "wallet.lot", "search_read", [("sale_order_id", "in", order)], ["amount", "expiry_date"]
+    )
+    assert cashback["amount"] == 2.0  # 5% of 40.00
+    my_wallet = http.get(f"{served.url}/my/wallet", timeout=60).text
+    assert "o_wallet_promo_expiring" in my_wallet
+    assert "promotional credit" in my_wallet
+    assert "Promotional" in my_wallet  # the history's badge
+
+    processing, csrf = _checkout(served, http, "wallet", 1.5)
+    reply = http.post(
+        f"{served.url}/payment/wallet/process",
+        data={"reference": processing["reference"], "csrf_token": csrf},
+        allow_redirects=False,
+        timeout=120,
+    )
+    assert reply.status_code == 303
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    [payment] = served.admin(
+        "wallet.transaction",
+        "search_read",
+        [("payment_transaction_id.reference", "=", processing["reference"])],
+        ["promo_amount", "fund"],
+    )
+    assert (payment["promo_amount"], payment["fund"]) == (1.5, "promo")
+
+    today = time.strftime("%Y-%m-%d")
+    wizard = served.admin(
+        "wallet.liability.wizard", "create", {"date_from": today[:8] + "01", "date_to": today}
+    )
+    served.admin("wallet.liability.wizard", "action_compute", [wizard])
+    [line] = served.admin(
+        "wallet.liability.line",
+        "search_read",
+        [("wizard_id", "=", wizard), ("partner_id", "=", partner_id)],
+        ["credit_cashback", "promo_spent", "promo_closing", "closing"],
+    )
+    assert line["credit_cashback"] >= 2.0
+    assert line["promo_spent"] >= 1.5
+    assert 0 < line["promo_closing"] <= line["closing"]
+    [totals] = served.admin("wallet.liability.wizard", "read", [wizard], ["difference"])
+    assert totals["difference"] == 0.0
