@@ -72,13 +72,17 @@ class PaymentTransaction(models.Model):
         return sum(entries.mapped("amount"))
 
     def _wallet_topup_refunded(self):
-        """What the refunds of this top-up (and of its captures) took back."""
+        """What the refunds of this top-up (and of its captures) took back, and
+        the reversals of its credits (a top-up confirmed by mistake)."""
         self.ensure_one()
         captures = self | self.child_transaction_ids
         refunds = captures.child_transaction_ids.filtered(
             lambda tx: tx.operation == "refund" and tx.state == "done"
         )
-        return -sum(refunds.mapped("amount"))
+        reversals = captures.wallet_transaction_ids.reversal_entry_ids.filtered(
+            lambda entry: entry.state == "done"
+        )
+        return -sum(refunds.mapped("amount")) + sum(reversals.mapped("amount"))
 
     def _wallet_settle_bonus(self):
         """Credit the bonus this top-up earned on its website, once; then claw

@@ -378,6 +378,14 @@ class TestTopupBonus(PromotionsCommon):
         self.assertEqual((self.cash(), self.promo()), (140.0, 10.0))
         self.assertBooksAgree()
 
+    def test_a_topup_confirmed_by_mistake_and_reversed_loses_its_bonus(self):
+        transaction = self.card_topup(100.0)
+        self.env["wallet.adjustment.wizard"].with_user(self.wallet_manager).create(
+            {"reversed_entry_id": transaction.wallet_transaction_ids.id, "reason": "mistake"}
+        ).action_apply()
+        self.assertEqual((self.cash(), self.promo()), (0.0, 0.0))
+        self.assertBooksAgree()
+
     def test_a_topup_with_a_bonus_refunded(self):
         transaction = self.card_topup(100.0)
         self.paid_order(3.0)  # spends 3 of the bonus

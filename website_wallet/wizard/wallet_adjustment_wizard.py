@@ -36,10 +36,14 @@ class WalletAdjustmentWizard(models.TransientModel):
         self.env["wallet.transaction"]._check_manager()
         Ledger = self.env["wallet.transaction"].sudo().with_company(self.company_id)
         if self.reversed_entry_id:
-            entry = self.reversed_entry_id.sudo()._reverse(self.reason)
-            # A reversed payment gives back part of its order: its cashback
-            # is clawed back in proportion.
-            self.reversed_entry_id.sale_order_id._wallet_settle_cashback()
+            reversed_entry = self.reversed_entry_id.sudo()
+            entry = reversed_entry._reverse(self.reason)
+            # A reversed payment gives back part of its order, a reversed
+            # top-up takes back its money: their cashback or bonus is clawed
+            # back in proportion.
+            reversed_entry.sale_order_id._wallet_settle_cashback()
+            if topup := reversed_entry.payment_transaction_id._wallet_topup_source():
+                topup._wallet_settle_bonus()
         else:
             if not (self.partner_id and self.counterpart_account_id):
                 raise UserError(_("Choose the customer and the counterpart account."))
