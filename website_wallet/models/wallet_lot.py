@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 from psycopg2.errors import SerializationFailure
@@ -102,13 +102,6 @@ class WalletLot(models.Model):
         tz = pytz.timezone(partner.tz or "UTC")
         return fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz).date()
 
-    @api.model
-    def _expiry_moment(self, expiry_date, partner):
-        """The UTC moment a lot expiring on ``expiry_date`` stops being spendable."""
-        tz = pytz.timezone(partner.tz or "UTC")
-        local = tz.localize(datetime.combine(expiry_date, time.max))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
-
     def _spendable(self, partner, company):
         """The lots ``partner`` can spend now in ``company``, soonest to expire
         first; the caller holds the wallet's lock."""
@@ -154,25 +147,18 @@ class WalletLot(models.Model):
         )
         self.browse([lot.id for lot in changes]).invalidate_recordset(["remaining", "held"])
 
-    def _move(self, remaining=0.0, held=0.0, clawed_back=0.0):
-        """Move this lot's amounts by the given deltas; the caller holds the
-        wallet's lock.  The database refuses a lot spent beyond its grant."""
+    def _record_claw_back(self, amount):
+        """Count ``amount`` as clawed back of this lot (taken back, or already
+        spent and left an expense): later claw-backs take only the rest."""
         self.ensure_one()
         self.env.cr.execute(
             SQL(
-                """
-                UPDATE wallet_lot
-                   SET remaining = remaining + %(remaining)s, held = held + %(held)s,
-                       clawed_back = clawed_back + %(clawed_back)s
-                 WHERE id = %(id)s
-                """,
-                remaining=remaining,
-                held=held,
-                clawed_back=clawed_back,
-                id=self.id,
+                "UPDATE wallet_lot SET clawed_back = clawed_back + %s WHERE id = %s",
+                amount,
+                self.id,
             )
         )
-        self.invalidate_recordset(["remaining", "held", "clawed_back"])
+        self.invalidate_recordset(["clawed_back"])
 
     # ------------------------------------------------------------------
     # Expiry

@@ -223,10 +223,10 @@ class WalletTransaction(models.Model):
         if currency.compare_amounts(amount, 0.0) <= 0:
             return
         if lot.state == "expired":  # what was left has been booked back already
-            lot._move(clawed_back=amount)
+            lot._record_claw_back(amount)
             return
         take = currency.round(max(min(amount, lot.remaining - lot.held), 0.0))
-        lot._move(clawed_back=amount)
+        lot._record_claw_back(amount)
         if currency.compare_amounts(take, 0.0) > 0:
             self._debit(
                 lot.partner_id,
