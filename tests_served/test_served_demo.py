@@ -58,6 +58,36 @@ def _checkout(served, http, provider_code, price):
     return processing, re.search(r'csrf_token: "([^"]+)"', payment_page.text)[1]
 
 
+def _pay_by_demo_card(served, http, price):
+    """A checkout paid with the demo card; its status page polled until done."""
+    processing, _csrf = _checkout(served, http, "demo", price)
+    served.jsonrpc(
+        http,
+        "/payment/demo/simulate_payment",
+        reference=processing["reference"],
+        payment_details="4242",
+        simulated_state="done",
+    )
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    return processing
+
+
+def _pay_with_the_wallet(served, http, price):
+    """A checkout paid with the wallet: its redirect form posted to the
+    wallet's route, then its status page polled until done."""
+    processing, csrf = _checkout(served, http, "wallet", price)
+    reply = http.post(
+        f"{served.url}/payment/wallet/process",
+        data={"reference": processing["reference"], "csrf_token": csrf},
+        allow_redirects=False,
+        timeout=120,
+    )
+    assert reply.status_code == 303
+    assert reply.headers["Location"].endswith("/payment/status")
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    return processing
+
+
 def _order_of(served, reference):
     [transaction] = served.admin(
         "payment.transaction",
@@ -71,15 +101,7 @@ def _order_of(served, reference):
 def test_demo_shopper_buys_a_product_with_the_demo_provider(served):
     """The whole purchase, including the confirmation email and its PDF."""
     http = served.session("shopper", "shopper")
-    processing, _csrf = _checkout(served, http, "demo", 25.0)
-    served.jsonrpc(
-        http,
-        "/payment/demo/simulate_payment",
-        reference=processing["reference"],
-        payment_details="4242",
-        simulated_state="done",
-    )
-    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    processing = _pay_by_demo_card(served, http, 25.0)
     assert _order_of(served, processing["reference"])["state"] == "sale"
 
 
@@ -99,16 +121,7 @@ def test_shopper_pays_with_the_wallet_and_is_emailed_after_the_commit(served):
 
     before = balance()
     assert before >= 7.0, "the demo shopper has a funded wallet"
-    processing, csrf = _checkout(served, http, "wallet", 7.0)
-    reply = http.post(
-        f"{served.url}/payment/wallet/process",
-        data={"reference": processing["reference"], "csrf_token": csrf},
-        allow_redirects=False,
-        timeout=120,
-    )
-    assert reply.status_code == 303
-    assert reply.headers["Location"].endswith("/payment/status")
-    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    processing = _pay_with_the_wallet(served, http, 7.0)
     assert _order_of(served, processing["reference"])["state"] == "sale"
     assert abs(balance() - (before - 7.0)) < 0.001
 
@@ -183,15 +196,7 @@ def test_shopper_earns_cashback_sees_it_spends_it_and_the_roll_forward_shows_it(
         "res.users", "search_read", [("login", "=", "shopper")], ["partner_id"]
     )
     partner_id = shopper["partner_id"][0]
-    processing, _csrf = _checkout(served, http, "demo", 40.0)
-    served.jsonrpc(
-        http,
-        "/payment/demo/simulate_payment",
-        reference=processing["reference"],
-        payment_details="4242",
-        simulated_state="done",
-    )
-    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    processing = _pay_by_demo_card(served, http, 40.0)
     order = served.admin(
         "payment.transaction",
         "search_read",
@@ -207,15 +212,7 @@ def test_shopper_earns_cashback_sees_it_spends_it_and_the_roll_forward_shows_it(
     assert "promotional credit" in my_wallet
     assert "Promotional" in my_wallet  # the history's badge
 
-    processing, csrf = _checkout(served, http, "wallet", 1.5)
-    reply = http.post(
-        f"{served.url}/payment/wallet/process",
-        data={"reference": processing["reference"], "csrf_token": csrf},
-        allow_redirects=False,
-        timeout=120,
-    )
-    assert reply.status_code == 303
-    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    processing = _pay_with_the_wallet(served, http, 1.5)
     [payment] = served.admin(
         "wallet.transaction",
         "search_read",

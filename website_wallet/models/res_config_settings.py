@@ -57,17 +57,14 @@ class ResConfigSettings(models.TransientModel):
         )
 
     def action_wallet_cashback_rules(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "website_wallet.action_wallet_cashback_rule"
-        )
-        action["context"] = {"default_website_id": self.website_id.id}
-        action["domain"] = [("website_id", "=", self.website_id.id)]
-        return action
+        return self._wallet_website_action("website_wallet.action_wallet_cashback_rule")
 
     def action_wallet_bonus_tiers(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "website_wallet.action_wallet_bonus_tier"
-        )
+        return self._wallet_website_action("website_wallet.action_wallet_bonus_tier")
+
+    def _wallet_website_action(self, xmlid):
+        """The rules of the website being configured, new ones for it too."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["context"] = {"default_website_id": self.website_id.id}
         action["domain"] = [("website_id", "=", self.website_id.id)]
         return action

@@ -217,21 +217,25 @@ class TestSpending(PromotionsCommon):
             self.assertEqual(lot.expiry_date, date.today() + timedelta(days=7))
         self.assertBooksAgree()
 
-    def test_a_split_paid_partly_with_promotional_credit_then_cancelled(self):
-        self.topup(10.0)
-        self.grant(15.0)
-        order = self.make_order(60.0)
-        order.website_id = self.website
-        card = self.env["payment.transaction"].create(
+    def card_for(self, order, amount):
+        """The demo card's transaction for the rest of a split of ``order``."""
+        return self.env["payment.transaction"].create(
             {
                 "provider_id": self.demo.id,
                 "payment_method_id": self.demo.payment_method_ids[:1].id,
-                "amount": 35.0,
+                "amount": amount,
                 "currency_id": self.currency.id,
                 "partner_id": self.contact.id,
                 "sale_order_ids": [fields.Command.set(order.ids)],
             }
         )
+
+    def test_a_split_paid_partly_with_promotional_credit_then_cancelled(self):
+        self.topup(10.0)
+        self.grant(15.0)
+        order = self.make_order(60.0)
+        order.website_id = self.website
+        card = self.card_for(order, 35.0)
         card._wallet_hold_part(order, 25.0)
         wallet = self.wallet_of()
         self.assertEqual((wallet.held, wallet.promo_held), (25.0, 15.0))
@@ -247,16 +251,7 @@ class TestSpending(PromotionsCommon):
     def test_a_split_released_gives_its_lots_back(self):
         self.grant(15.0)
         order = self.make_order(60.0)
-        card = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.demo.id,
-                "payment_method_id": self.demo.payment_method_ids[:1].id,
-                "amount": 45.0,
-                "currency_id": self.currency.id,
-                "partner_id": self.contact.id,
-                "sale_order_ids": [fields.Command.set(order.ids)],
-            }
-        )
+        card = self.card_for(order, 45.0)
         part = card._wallet_hold_part(order, 15.0)
         self.assertEqual(self.promo(), 0.0)
         self.simulate(card, "cancel")
