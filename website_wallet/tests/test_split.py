@@ -9,7 +9,7 @@ from odoo import fields
 from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
 
-from .common import PayRouteMixin, WalletHttpCommon
+from .common import PayRouteMixin, WalletHttpCommon, amounts
 
 
 @tagged("post_install", "-at_install")
@@ -54,6 +54,18 @@ class TestSplitCheckout(PayRouteMixin, WalletHttpCommon):
 
     def held(self):
         return self.customer.wallet_held
+
+    def test_the_checkout_shows_cash_and_promotional_credit_apart(self):
+        self.topup(800.0)
+        expiry = fields.Date.today() + timedelta(days=15)
+        self.Ledger._credit(self.customer, 20.0, kind="grant", lot_values={"expiry_date": expiry})
+        self.cart()
+        page = self.url_open("/shop/payment").text
+        self.assertIn(f'data-provider-id="{self.wallet_provider.id}"', page)
+        self.assertEqual(amounts(page, "o_wallet_cash"), ["800.00"])
+        self.assertEqual(amounts(page, "o_wallet_promo"), ["20.00"])
+        self.assertEqual(amounts(page, "o_wallet_promo_expiring"), ["20.00"])
+        self.assertIn(expiry.strftime("%m/%d/%Y"), page)
 
     def test_the_seed_numbers_as_a_split(self):
         """242.50 from the wallet and 507.50 by card: a confirmed order, a wallet at
