@@ -42,7 +42,8 @@ class WalletAdjustmentWizard(models.TransientModel):
             # top-up takes back its money: their cashback or bonus is clawed
             # back in proportion.
             reversed_entry.sale_order_id._wallet_settle_cashback()
-            if topup := reversed_entry.payment_transaction_id._wallet_topup_source():
+            transaction = reversed_entry.payment_transaction_id
+            if transaction and (topup := transaction._wallet_topup_source()):
                 topup._wallet_settle_bonus()
         else:
             if not (self.partner_id and self.counterpart_account_id):
