@@ -3,7 +3,7 @@
 
 import logging
 
-from odoo import Command, _, api, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -157,32 +157,7 @@ class WalletTransaction(models.Model):
         due = lots.filtered(lambda lot: lot.state == "open" and not lot.held and lot.remaining)
         for company, company_lots in due.grouped("company_id").items():
             move = self._post_expiries(company, company_lots)
-            references = self._next_references(company, len(company_lots))
-            entries = (
-                self.sudo()
-                .with_context(tracking_disable=True)
-                .create(
-                    [
-                        {
-                            "name": reference,
-                            "partner_id": lot.partner_id.id,
-                            "company_id": company.id,
-                            "currency_id": company.currency_id.id,
-                            "amount": lot.remaining,
-                            "promo_amount": lot.remaining,
-                            "direction": "debit",
-                            "kind": "expiry",
-                            "state": "done",
-                            "description": self.env._("%(lot)s expired", lot=lot.name),
-                            "move_id": move.id,
-                            "allocation_ids": [
-                                Command.create({"lot_id": lot.id, "amount": lot.remaining})
-                            ],
-                        }
-                        for lot, reference in zip(company_lots, references, strict=True)
-                    ]
-                )
-            )
+            self._insert_expiries(company, company_lots, move)
             self.env.cr.execute(
                 SQL(
                     """
@@ -204,11 +179,58 @@ class WalletTransaction(models.Model):
                 )
             )
             _logger.info(
-                "Wallet: %s promotional lots expired in company %s", len(entries), company.id
+                "Wallet: %s promotional lots expired in company %s", len(company_lots), company.id
             )
-        self.env["wallet.balance"].invalidate_model()
-        self.env["wallet.lot"].invalidate_model()
-        self.env["res.partner"].invalidate_model()
+        # Rows written in SQL: no cache (a lot's allocations, a customer's or
+        # a journal entry's wallet entries) may be read as it was.
+        self.env.invalidate_all()
+
+    @api.model
+    def _insert_expiries(self, company, lots, move):
+        """The expiry entry of each lot, with its allocation, in one statement.
+
+        An expiry run writes tens of thousands of rows whose every value is
+        known by construction (the whole lot, from the promotional fund,
+        booked by ``move``): the ORM's per-record computes and checks would
+        cost several times the insert itself (see docs/performance.md)."""
+        uid, now = self.env.uid, self.env.cr.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH expired AS (
+                    SELECT lot.id AS lot_id, lot.partner_id, lot.remaining, ref.name,
+                           ref.description
+                      FROM unnest(%(lots)s::int[], %(names)s::varchar[],
+                                  %(descriptions)s::varchar[]) AS ref(lot_id, name, description)
+                      JOIN wallet_lot lot ON lot.id = ref.lot_id
+                ), entries AS (
+                    INSERT INTO wallet_transaction (
+                        name, partner_id, company_id, currency_id, date, accounting_date,
+                        amount, promo_amount, fund, credit, debit, direction, kind, state,
+                        description, move_id, create_uid, create_date, write_uid, write_date)
+                    SELECT name, partner_id, %(company)s, %(currency)s, %(now)s, %(date)s,
+                           remaining, remaining, 'promo', 0.0, remaining, 'debit', 'expiry',
+                           'done', description, %(move)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM expired
+                 RETURNING id, name
+                )
+                INSERT INTO wallet_allocation (entry_id, lot_id, amount, create_uid,
+                                               create_date, write_uid, write_date)
+                SELECT entries.id, expired.lot_id, expired.remaining, %(uid)s, %(now)s,
+                       %(uid)s, %(now)s
+                  FROM entries JOIN expired ON expired.name = entries.name
+                """,
+                lots=lots.ids,
+                names=self._next_references(company, len(lots)),
+                descriptions=[self.env._("%(lot)s expired", lot=lot.name) for lot in lots],
+                company=company.id,
+                currency=company.currency_id.id,
+                now=now,
+                date=move.date,
+                move=move.id,
+                uid=uid,
+            )
+        )
 
     def _claw_back(self, lot, target, reason):
         """Claw back a cashback or a bonus until ``target`` of it has been
