@@ -3,7 +3,7 @@
 {
     "name": "eCommerce Wallet",
     "summary": "Prepaid customer wallet (store credit): top up, pay orders and invoices",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Website/eCommerce",
     "website": "https://github.com/website-wallet/website_wallet",
     "author": "website_wallet developers",
@@ -35,6 +35,7 @@
         "wizard/wallet_statement_wizard_views.xml",
         "views/wallet_transaction_views.xml",
         "views/wallet_promotion_views.xml",
+        "views/wallet_topup_rule_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/portal_templates.xml",

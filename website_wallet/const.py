@@ -27,6 +27,11 @@ PROMO_DEBIT_KINDS = ("expiry", "clawback")
 # expiry, but can always be spent for at least this long.
 MIN_RETURN_VALIDITY = timedelta(days=7)
 
+# An automatic top-up turns itself off after this many failed charges in a
+# row (a card declined, a bank asking the customer to authenticate): the
+# customer is told each time, and sets it on again from My Wallet.
+AUTO_TOPUP_MAX_FAILURES = 3
+
 # Portal pages.
 HISTORY_STEP = 10
 RECENT_COUNT = 5
@@ -64,6 +69,7 @@ GUARDED_TRANSACTION_FIELDS = frozenset(
         "sale_order_ids",
         "invoice_ids",
         "is_wallet_topup",
+        "wallet_topup_rule_id",
     }
 )
 

@@ -1,6 +1,7 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import math
 from urllib.parse import urlencode, urlsplit
 
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound
@@ -87,6 +88,9 @@ class WalletPortal(PaymentPortal):
 
     @http.route("/my/wallet", type="http", auth="user", website=True)
     def portal_my_wallet(self, **kwargs):
+        return self._render_my_wallet(auto_topup_saved=bool(kwargs.get("auto_topup_saved")))
+
+    def _render_my_wallet(self, **extra):
         partner = self._wallet_partner()
         Ledger = request.env["wallet.transaction"]
         domain = self._wallet_entries_domain(partner)
@@ -95,6 +99,7 @@ class WalletPortal(PaymentPortal):
         pending_topups = Ledger.sudo().search(
             [*domain, ("state", "=", "pending"), ("payment_transaction_id.state", "=", "pending")]
         )
+        rule = self._wallet_topup_rule(partner)
         statement_from, statement_to = request.env[STATEMENT_REPORT]._statement_period()
         values = self._wallet_values(
             page_name="wallet",
@@ -104,8 +109,113 @@ class WalletPortal(PaymentPortal):
             pending_topups=pending_topups,
             pending_topups_total=sum(pending_topups.mapped("amount")),
             has_more=Ledger.search_count(domain) > RECENT_COUNT,
+            topup_rule=rule,
+            topup_tokens=self._wallet_topup_tokens(),
+            topup_form=extra.pop("auto_topup_post", None) or self._topup_form_values(rule),
+            **extra,
         )
         return request.render("website_wallet.portal_my_wallet", values)
+
+    # ------------------------------------------------------------------
+    # Automatic top-up
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def _wallet_topup_rule(partner):
+        return (
+            request.env["wallet.topup.rule"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("company_id", "=", request.env.company.id)])
+        )
+
+    @staticmethod
+    def _wallet_topup_tokens():
+        """The logged-in customer's own saved payment methods that can pay
+        automatic top-ups (what the portal's payment methods page lists)."""
+        return (
+            request.env["payment.token"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", request.env.user.partner_id.id),
+                    ("company_id", "=", request.env.company.id),
+                    ("provider_id.allow_tokenization", "=", True),
+                    ("provider_id.state", "in", ("enabled", "test")),
+                ]
+            )
+        )
+
+    @staticmethod
+    def _topup_form_values(rule):
+        """The automatic top-up form as the customer last saved it."""
+        digits = request.env.company.currency_id.decimal_places
+
+        def amount(value):
+            return f"{value:.{digits}f}" if value else ""
+
+        return {
+            "enabled": rule.enabled,
+            "threshold": amount(rule.threshold),
+            "top_up_mode": rule.top_up_mode or "fixed",
+            "amount": amount(rule.amount),
+            "target": amount(rule.target),
+            "token_id": str(rule.token_id.id or ""),
+            "monthly_cap": amount(rule.monthly_cap),
+            "alert_threshold": amount(rule.alert_threshold),
+        }
+
+    @http.route("/my/wallet/auto-topup", type="http", auth="user", website=True, methods=["POST"])
+    def portal_wallet_auto_topup(self, **post):
+        """Save the customer's automatic top-up (CSRF-checked): always their
+        own wallet's, from one of their own saved payment methods."""
+        partner = self._wallet_partner()
+        values, error = self._parse_topup_rule(post)
+        rule = self._wallet_topup_rule(partner)
+        if not error:
+            try:
+                with request.env.cr.savepoint():
+                    if rule:
+                        rule.write(values)
+                    else:
+                        rule.create(
+                            {
+                                **values,
+                                "partner_id": partner.id,
+                                "company_id": request.env.company.id,
+                            }
+                        )
+            except ValidationError as validation:
+                error = validation.args[0]
+        if error:
+            return self._render_my_wallet(auto_topup_error=error, auto_topup_post=post)
+        return request.redirect("/my/wallet?auto_topup_saved=1#wallet_auto_topup")
+
+    def _parse_topup_rule(self, post):
+        """The rule's values from the posted form, or what is wrong with it."""
+        enabled = bool(post.get("enabled"))
+        values = {"enabled": enabled, "website_id": request.website.id}
+        amounts = {}
+        for name in ("threshold", "amount", "target", "monthly_cap", "alert_threshold"):
+            raw = (post.get(name) or "").strip()
+            try:
+                amounts[name] = float(raw) if raw else 0.0
+            except ValueError:
+                return values, _("Enter the amounts as numbers, for example 20.00.")
+            if not math.isfinite(amounts[name]) or amounts[name] < 0:
+                return values, _("Enter the amounts as numbers, for example 20.00.")
+        values.update(amounts)
+        mode = post.get("top_up_mode")
+        if mode not in ("fixed", "target"):
+            return values, _("Choose how much to add.")
+        values["top_up_mode"] = mode
+        token_id = self._cast_as_int(post.get("token_id"))
+        tokens = self._wallet_topup_tokens()
+        if token_id and token_id not in tokens.ids:
+            return values, _("This payment method cannot be used for automatic top-ups.")
+        values["token_id"] = token_id or False
+        if enabled:
+            values.update(failure_count=0, off_reason=False)
+        return values, None
 
     @http.route(
         ["/my/wallet/transactions", "/my/wallet/transactions/page/<int:page>"],
@@ -228,7 +338,7 @@ class WalletPortal(PaymentPortal):
         if not payment_utils.check_access_token(access_token, partner.id, value, currency.id):
             raise ValidationError(_("The access token is invalid."))
         self._validate_transaction_kwargs(kwargs)
-        if kwargs.get("is_validation") or kwargs.get("flow") == "token":
+        if kwargs.get("is_validation"):
             raise ValidationError(_("A wallet top-up must be paid, not saved."))
         provider_sudo = request.env["payment.provider"].sudo().browse(kwargs["provider_id"])
         compatible = provider_sudo._get_compatible_providers(
@@ -241,7 +351,10 @@ class WalletPortal(PaymentPortal):
         )
         if provider_sudo not in compatible:
             raise ValidationError(_("This payment method cannot be used to add money."))
-        kwargs.update(landing_route="/my/wallet/status", tokenization_requested=False)
+        # A saved payment method pays like any other (the framework checks it
+        # is the customer's), and Save my payment details saves one for
+        # automatic top-ups.
+        kwargs["landing_route"] = "/my/wallet/status"
         tx_sudo = self._create_transaction(
             amount=value,
             currency_id=currency.id,

@@ -3,8 +3,10 @@ from . import account_chart_template
 from . import account_move
 from . import account_move_line
 from . import account_payment
+from . import ir_cron
 from . import ir_module_module
 from . import payment_provider
+from . import payment_token
 from . import payment_transaction
 from . import payment_transaction_topup
 from . import payment_transaction_split
@@ -20,6 +22,7 @@ from . import wallet_cashback_rule
 from . import wallet_lot
 from . import wallet_notification
 from . import wallet_origin
+from . import wallet_topup_rule
 from . import wallet_transaction
 from . import wallet_transaction_actions
 from . import wallet_transaction_booking

@@ -29,6 +29,15 @@ class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
 
     is_wallet_topup = fields.Boolean("Wallet Top-up", readonly=True, copy=False)
+    wallet_topup_rule_id = fields.Many2one(
+        "wallet.topup.rule",
+        "Automatic Top-up",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The customer's automatic top-up that made this charge.",
+    )
     wallet_transaction_ids = fields.One2many(
         "wallet.transaction", "payment_transaction_id", readonly=True
     )
@@ -82,6 +91,7 @@ class PaymentTransaction(models.Model):
         return (
             self.provider_code == PROVIDER_CODE
             or self.is_wallet_topup
+            or bool(self.wallet_topup_rule_id)
             or (
                 bool(self.source_transaction_id)
                 and self.source_transaction_id._wallet_moves_money()

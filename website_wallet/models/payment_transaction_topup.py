@@ -120,6 +120,8 @@ class PaymentTransaction(models.Model):
                 entry._cancel()
         elif self.state == "pending" and first_time and entry.state == "pending":
             entry._notify_pending()
+        if self.wallet_topup_rule_id and self.state in ("done", "cancel", "error"):
+            self.wallet_topup_rule_id._charge_ended(self)
 
     def _wallet_credit_received(self, description):
         """Credit what this transaction captured, booked as it is."""

@@ -29,6 +29,11 @@ class ResConfigSettings(models.TransientModel):
         related="website_id.wallet_refund_cancelled_orders", readonly=False
     )
     wallet_promo_first = fields.Boolean(related="website_id.wallet_promo_first", readonly=False)
+    wallet_low_balance_threshold = fields.Monetary(
+        related="website_id.wallet_low_balance_threshold",
+        readonly=False,
+        currency_field="wallet_currency_id",
+    )
     # Per company: where the money is booked.
     wallet_account_id = fields.Many2one(related="company_id.wallet_account_id", readonly=False)
     wallet_journal_id = fields.Many2one(related="company_id.wallet_journal_id", readonly=False)

@@ -55,6 +55,9 @@ class ResPartner(models.Model):
         compute_sudo=True,
         help="The promotional credit that expires at the end of the next expiry date.",
     )
+    wallet_topup_rule_ids = fields.One2many(
+        "wallet.topup.rule", "partner_id", "Automatic Top-ups", readonly=True
+    )
 
     def write(self, vals):
         """Override of `account`, which moves the journal entries of a customer

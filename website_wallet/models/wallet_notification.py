@@ -48,17 +48,7 @@ class WalletNotification(models.Model):
                 "balance": balance,
             }
         )
-        postcommit = self.env.cr.postcommit
-        if not postcommit.data.get(SENDER_CRON):  # once per transaction
-            postcommit.data[SENDER_CRON] = True
-            postcommit.add(self._wake_sender)
-
-    def _wake_sender(self):
-        """Run after the commit, in a cursor of its own.  Should it never run
-        (the server stopping just then), the cron's schedule sends the emails
-        a few minutes later."""
-        with self.env.registry.cursor() as cr:
-            self.env(cr=cr, su=True).ref(SENDER_CRON)._trigger()
+        self.env["ir.cron"]._wallet_trigger_after_commit(SENDER_CRON)
 
     @api.model
     def _cron_send(self):

@@ -114,7 +114,8 @@ class WalletTransaction(models.Model):
         wallet = self._lock_wallet(partner, company)
         if existing := self._find_live_entry(links, "debit"):
             return existing
-        wallet._check_available(amount)
+        available_before = wallet._available()
+        wallet._check_available(amount, available_before)
         plan = self._plan_allocations(wallet, amount, funds, promo_first, lots)
         promo_amount = company.currency_id.round(sum(plan.values()))
         wallet._check_available(amount - promo_amount, wallet._cash_available())
@@ -126,6 +127,7 @@ class WalletTransaction(models.Model):
         else:
             wallet._add(balance=-amount, promo_balance=-promo_amount)
             entry._notify_customer(wallet)
+        self.env["wallet.topup.rule"]._watch(entry, wallet, available_before)
         return entry
 
     def _confirm(self, journal=None, payment=None):

@@ -40,6 +40,12 @@ class Website(models.Model):
         help="A wallet payment spends promotional credit (the lot that expires soonest"
         " first) before cash; off: cash first.",
     )
+    wallet_low_balance_threshold = fields.Monetary(
+        "Low-balance Alert Below",
+        currency_field="wallet_currency_id",
+        help="Customers who set no alert of their own get an email when their available"
+        " balance falls below this amount (0: no alert).",
+    )
     wallet_cashback_rule_ids = fields.One2many(
         "wallet.cashback.rule", "website_id", "Cashback Rules"
     )

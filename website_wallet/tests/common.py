@@ -86,6 +86,7 @@ PURGE_STEPS = (
         "entry_id IN (SELECT id FROM wallet_transaction WHERE partner_id IN %(partners)s)",
     ),
     ("wallet_lot", "partner_id IN %(partners)s"),
+    ("wallet_topup_rule", "partner_id IN %(partners)s"),
     ("wallet_transaction", "partner_id IN %(partners)s"),
     ("wallet_balance", "partner_id IN %(partners)s"),
     (
@@ -101,6 +102,7 @@ PURGE_STEPS = (
         "partner_id IN %(partners)s AND source_transaction_id IS NOT NULL",
     ),
     ("payment_transaction", "partner_id IN %(partners)s"),
+    ("payment_token", "partner_id IN %(partners)s"),
     ("sale_order", "partner_id IN %(partners)s"),
     ("product_product", "id IN %(products)s"),
     (

@@ -84,24 +84,20 @@ class TestNotifications(WalletProviderMixin, WalletCommon):
         )
 
     def test_the_sender_is_woken_once_after_the_commit(self):
-        """Waking the mailer is no part of the money's transaction: it happens
-        after the commit, once however many emails the transaction queued."""
+        """Waking the mailer is no part of the money's transaction: its cron is
+        triggered after the commit, once however many emails the transaction
+        queued."""
         Notification = self.env["wallet.notification"]
+        cron = self.env.ref("website_wallet.cron_send_notifications")
         postcommit = self.env.cr.postcommit
         postcommit.clear()  # what the class set-up's transaction registered
         queued = Notification.search_count([])
-        with patch.object(type(Notification), "_wake_sender") as wake:
+        with patch.object(type(cron), "_trigger", autospec=True) as trigger:
             self.topup(5.0)
             self.topup(6.0)
             self.assertEqual(Notification.search_count([]), queued + 2)
-            wake.assert_not_called()
+            trigger.assert_not_called()
             postcommit.run()
-        wake.assert_called_once_with()
-
-    def test_waking_the_sender_triggers_its_cron(self):
-        cron = self.env.ref("website_wallet.cron_send_notifications")
-        with patch.object(type(cron), "_trigger", autospec=True) as trigger:
-            self.env["wallet.notification"]._wake_sender()
         trigger.assert_called_once()
         self.assertEqual(trigger.call_args.args[0].id, cron.id)
 
