@@ -12,7 +12,10 @@ process and the same database, as a median over RUNS runs, each rolled back:
 - a debit drawing on three lots of promotional credit against a cash-only
   debit;
 - the expiry cron expiring LOTS lots, against the ORM writing the same rows
-  (the entries it records and the lots it closes).
+  (the entries it records and the lots it closes);
+- a debit that takes a wallet below its automatic top-up threshold (and its
+  low-balance alert) against one that does not, and against a debit of a
+  wallet with no rule.
 
 Prints rows of the table that bench.sh heads: figure | wallet | anchor | ratio.
 """
@@ -165,6 +168,7 @@ def main(env):
     row("debit with its posting vs core payment create+post", debit, core)
     row("debit with its posting vs bare SQL UPDATE of the wallet row", debit, floor)
     three_lots(env, ledger, short)
+    threshold_crossing(env, ledger, bank)
     roll_forward(env)
     expiry(env)
     env.cr.rollback()
@@ -189,6 +193,50 @@ def three_lots(env, ledger, cash_customer):
     )
     assert promo[1] != cash[1], "the promotional debit drew on no lot"
     row("debit drawing on 3 promotional lots vs a cash-only debit", promo, cash)
+
+
+def threshold_crossing(env, ledger, bank):
+    """A debit that crosses its wallet's automatic top-up threshold and
+    low-balance alert (it looks the rule up, queues the alert and asks for the
+    charging cron after the commit) against the same debit staying above
+    them, and against the debit of a wallet with no rule at all."""
+    demo = env.ref("payment.payment_provider_demo")
+    demo.write({"state": "test", "allow_tokenization": True})
+    wallets = {}
+    for name in ("crossing", "no rule"):
+        customer = env["res.partner"].create({"name": f"Bench auto top-up {name}"})
+        ledger._credit(customer, 100.0, kind="topup", journal=bank, description="bench")
+        wallets[name] = customer
+    customer = wallets["crossing"]
+    token = env["payment.token"].create(
+        {
+            "provider_id": demo.id,
+            "payment_method_id": demo.payment_method_ids[:1].id,
+            "partner_id": customer.id,
+            "provider_ref": "bench",
+            "payment_details": "4242",
+            "demo_simulated_state": "done",
+        }
+    )
+    env["wallet.topup.rule"].create(
+        {
+            "partner_id": customer.id,
+            "company_id": env.company.id,
+            "enabled": True,
+            "threshold": 50.0,
+            "amount": 50.0,
+            "token_id": token.id,
+            "alert_threshold": 50.0,
+        }
+    )
+    crossing, above, no_rule = measure(
+        env,
+        lambda: ledger._debit(customer, 60.0, description="bench"),
+        lambda: ledger._debit(customer, 10.0, description="bench"),
+        lambda: ledger._debit(wallets["no rule"], 60.0, description="bench"),
+    )
+    row("debit crossing its auto top-up threshold vs one staying above", crossing, above)
+    row("debit of a wallet with an auto top-up vs one without", above, no_rule)
 
 
 def expired_lots(env, count):

@@ -237,3 +237,128 @@ def test_shopper_earns_cashback_sees_it_spends_it_and_the_roll_forward_shows_it(
     assert 0 < line["promo_closing"] <= line["closing"]
     [totals] = served.admin("wallet.liability.wizard", "read", [wizard], ["difference"])
     assert totals["difference"] == 0.0
+
+
+def _wait_for(what, check):
+    deadline = time.monotonic() + EMAIL_WAIT
+    while not (result := check()):
+        assert time.monotonic() < deadline, f"{what} never happened"
+        time.sleep(1)
+    return result
+
+
+def _add_money_saving_the_card(served, http, amount):
+    """Add Money with the demo card and Save my payment details ticked."""
+    form = http.get(f"{served.url}/my/wallet/add", timeout=60).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)[1]
+    pay_page = http.post(
+        f"{served.url}/my/wallet/add", data={"amount": str(amount), "csrf_token": csrf}, timeout=60
+    ).text
+    assert "Save my payment details" in pay_page
+    provider = served.admin(
+        "payment.provider",
+        "search_read",
+        [("code", "=", "demo"), ("company_id", "=", 1)],
+        ["payment_method_ids"],
+    )[0]
+    processing = served.jsonrpc(
+        http,
+        re.search(r'data-transaction-route="([^"]+)"', pay_page)[1],
+        amount=amount,
+        access_token=re.search(r'data-access-token="([^"]+)"', pay_page)[1],
+        provider_id=provider["id"],
+        payment_method_id=provider["payment_method_ids"][0],
+        token_id=None,
+        flow="direct",
+        tokenization_requested=True,
+        landing_route="/my/wallet/status",
+        is_validation=False,
+    )
+    served.jsonrpc(
+        http,
+        "/payment/demo/simulate_payment",
+        reference=processing["reference"],
+        payment_details="4242",
+        simulated_state="done",
+    )
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    [transaction] = served.admin(
+        "payment.transaction",
+        "search_read",
+        [("reference", "=", processing["reference"])],
+        ["token_id"],
+    )
+    assert transaction["token_id"], "the card was saved"
+    return transaction["token_id"][0]
+
+
+def _set_automatic_topup(served, http, **values):
+    page = http.get(f"{served.url}/my/wallet", timeout=60).text
+    reply = http.post(
+        f"{served.url}/my/wallet/auto-topup",
+        data={
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page)[1],
+            "top_up_mode": "fixed",
+            **values,
+        },
+        timeout=60,
+    )
+    assert reply.status_code == 200
+    assert "Your automatic top-up is saved" in reply.text, reply.text
+
+
+def test_a_checkout_below_the_threshold_tops_the_wallet_up_after_the_commit(served):
+    """A shopper saves a card during Add Money and sets an automatic top-up;
+    a wallet checkout takes the balance below the threshold; once it has
+    committed, the server's cron charges the saved card and credits the
+    wallet, and the shopper is emailed."""
+    demo = served.admin("payment.provider", "search", [("code", "=", "demo")])
+    served.admin("payment.provider", "write", demo, {"allow_tokenization": True})
+    http = served.session("shopper", "shopper")
+    [shopper] = served.admin(
+        "res.users", "search_read", [("login", "=", "shopper")], ["partner_id"]
+    )
+    partner_id = shopper["partner_id"][0]
+
+    def wallet():
+        return served.admin("res.partner", "read", [partner_id], ["wallet_balance", "wallet_held"])[
+            0
+        ]
+
+    token_id = _add_money_saving_the_card(served, http, 20.0)
+    available = wallet()["wallet_balance"] - wallet()["wallet_held"]
+    _set_automatic_topup(
+        served, http, enabled="1", threshold=f"{available - 1:.2f}", amount="50", token_id=token_id
+    )
+    processing = _pay_with_the_wallet(served, http, 7.0)
+    assert _order_of(served, processing["reference"])["state"] == "sale"
+
+    [charge] = _wait_for(
+        "the automatic top-up",
+        lambda: served.admin(
+            "payment.transaction",
+            "search_read",
+            [("wallet_topup_rule_id", "!=", False), ("state", "=", "done")],
+            ["id", "amount", "operation", "token_id"],
+        ),
+    )
+    assert (charge["amount"], charge["operation"], charge["token_id"][0]) == (
+        50.0,
+        "offline",
+        token_id,
+    )
+    assert abs(wallet()["wallet_balance"] - wallet()["wallet_held"] - (available - 7 + 50)) < 0.001
+    [entry] = served.admin(
+        "wallet.transaction", "search_read", [("payment_transaction_id", "=", charge["id"])], ["id"]
+    )
+    [email] = _wait_for(
+        "the top-up's email",
+        lambda: served.admin(
+            "mail.mail",
+            "search_read",
+            [("model", "=", "wallet.transaction"), ("res_id", "=", entry["id"])],
+            ["subject"],
+        ),
+    )
+    assert "added to your wallet" in email["subject"]
+    _set_automatic_topup(served, http, enabled="", threshold="", amount="", token_id=token_id)

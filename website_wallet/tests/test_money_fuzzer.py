@@ -11,6 +11,9 @@ and an attacker (posting a split's wallet part to the wallet's own route).
 Contacts are merged and customers given a company.  Paid orders earn
 cashback and large top-ups a bonus (a rule and a tier on the website);
 refunds claw them back; days pass and promotional credit expires.
+Shoppers save a card, set an automatic top-up (or turn it off) and remove
+cards; payments cross thresholds and the charging cron runs, its charges
+succeeding, failing or staying pending until the provider answers.
 
 After every step it checks what must always hold, as TigerBeetle's VOPR
 checks its invariants after every operation:
@@ -23,7 +26,9 @@ checks its invariants after every operation:
   than it took;
 - no expired credit is ever spent;
 - every wallet credit traces to money received, a manager, or a promotion
-  earned by money received.
+  earned by money received;
+- one automatic charge in flight per wallet, within the monthly cap, each
+  from the customer's own saved card, crediting what it captured.
 
 ``make test`` runs it with a fixed seed and a bounded number of examples;
 ``make fuzz`` runs it longer with a random seed (``WALLET_FUZZ_SEED``,
@@ -112,6 +117,7 @@ class TestMoneyFuzzer(RefundMixin, TopupFlowMixin, PayRouteMixin, WalletHttpComm
         cls.env["wallet.bonus.tier"].create(
             {"website_id": website.id, "min_amount": 50.0, "bonus": 5.0, "validity_days": 1}
         )
+        cls.demo.allow_tokenization = True
 
     def test_money_rules_hold_whatever_the_order_of_the_paths(self):
         seed = random.randrange(2**32) if SEED == "random" else int(SEED)
@@ -188,6 +194,7 @@ class WalletMoneyMachine(RuleBasedStateMachine):
         self.split_cards = []  # card transactions paying the rest of a split
         # Lots past their expiry, and the last allocation when they passed it.
         self.expired_lots = {}
+        self.tokens = []  # saved cards, each answering as it was saved to
 
     def teardown(self):
         if getattr(self, "savepoint", None):
@@ -209,7 +216,38 @@ class WalletMoneyMachine(RuleBasedStateMachine):
             self.totals[f"refused: {type(error).__name__}"] += 1
             result = None
         self.env.invalidate_all()
+        self.charging_cron_runs()
         return result
+
+    def charging_cron_runs(self):
+        """The automatic top-up cron, as a commit that crossed a threshold
+        wakes it (and its hourly sweep), right after each step."""
+        Rule, Transaction = self.env["wallet.topup.rule"], self.env["payment.transaction"]
+        if not Rule.sudo().search_count([("enabled", "=", True)]):
+            return
+        charged = [("wallet_topup_rule_id", "!=", False)]
+        before = Transaction.search(charged, limit=1).id or 0
+        with self.env.cr.savepoint():
+            Rule._cron_charge()
+        self.env.invalidate_all()
+        for charge in Transaction.search([*charged, ("id", ">", before)]):
+            self.totals["automatic charges"] += 1
+            self.check_the_monthly_cap(charge)
+
+    def check_the_monthly_cap(self, charge):
+        """A new charge and those of its rule earlier in the month stay within
+        the cap the rule had when it charged (the customer may lower it
+        later: it holds from then on)."""
+        rule = charge.wallet_topup_rule_id
+        if not rule.monthly_cap:
+            return
+        month = charge.create_date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        charged = sum(
+            rule.charge_ids.filtered(
+                lambda tx: tx.create_date >= month and tx.state not in ("cancel", "error")
+            ).mapped("amount")
+        )
+        assert charged <= rule.monthly_cap + 0.001, f"{rule}: {charged} over {rule.monthly_cap}"
 
     def login(self, login):
         if self.logged_in != login:
@@ -710,6 +748,107 @@ class WalletMoneyMachine(RuleBasedStateMachine):
         self.attempt(action)
 
     # ------------------------------------------------------------------
+    # Automatic top-ups
+    # ------------------------------------------------------------------
+
+    def save_a_card(self, shopper, answer):
+        """A card saved with Save my payment details; the demo card answers
+        every charge as it was saved to."""
+        token = (
+            self.env["payment.token"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.case.demo.id,
+                    "payment_method_id": self.case.demo.payment_method_ids[:1].id,
+                    "partner_id": self.shoppers[shopper].id,
+                    "provider_ref": f"fuzz-{len(self.tokens)}",
+                    "payment_details": "4242",
+                    "demo_simulated_state": answer,
+                }
+            )
+        )
+        self.tokens.append(token)
+        return token
+
+    @rule(
+        shopper=st.sampled_from(["wallet_portal", "wallet_portal_other"]),
+        card=st.one_of(picks, st.sampled_from(["done", "done", "pending", "error"])),
+        theirs=st.sampled_from([False, False, False, True]),
+        enabled=st.sampled_from([True, True, True, False]),
+        threshold=amounts,
+        mode=st.sampled_from(["fixed", "target"]),
+        amount=amounts,
+        cap=st.sampled_from(["", "", "60", "150"]),
+    )
+    def shopper_sets_an_automatic_topup(
+        self, shopper, card, theirs, enabled, threshold, mode, amount, cap
+    ):
+        """My Wallet's form, with a card the shopper saves now (answering
+        charges as it was saved to), one saved before or, now and then,
+        another shopper's."""
+        if isinstance(card, str) or not self.tokens:
+            token = self.save_a_card(shopper, card if isinstance(card, str) else "done")
+        else:
+            token = pick(self.tokens, card)
+        owner = self.owner_of(token)
+        shopper = next(login for login in self.shoppers if (login == owner) != theirs)
+
+        def action():
+            self.login(shopper)
+            response = self.case.url_open(
+                "/my/wallet/auto-topup",
+                data={
+                    "csrf_token": self.case.csrf_token(),
+                    "enabled": "1" if enabled else "",
+                    "threshold": str(threshold),
+                    "top_up_mode": mode,
+                    "amount": str(amount),
+                    "target": str(threshold + amount),
+                    "token_id": str(token.id),
+                    "monthly_cap": cap,
+                    "alert_threshold": "",
+                },
+            )
+            assert response.status_code == 200, response.text
+            if "o_wallet_auto_topup_error" in response.text:
+                self.totals["refused: the automatic top-up form"] += 1
+
+        self.attempt(action)
+
+    def owner_of(self, token):
+        return next(
+            login for login, partner in self.shoppers.items() if partner == token.partner_id
+        )
+
+    @rule(charge=picks, state=st.sampled_from(["done", "error", "cancel"]))
+    def a_pending_charge_answers(self, charge, state):
+        charges = self.env["payment.transaction"].search(
+            [("wallet_topup_rule_id", "!=", False), ("state", "=", "pending")]
+        )
+        charge = charges and pick(charges, charge)
+
+        def action():
+            if charge:
+                self.simulate(charge, state)
+                self.post_process(charge)
+
+        self.attempt(action)
+
+    @precondition(lambda self: self.tokens)
+    @rule(token=picks)
+    def shopper_removes_a_saved_card(self, token):
+        """/my/payment_method's delete button."""
+        token = pick(self.tokens, token)
+        shopper = self.owner_of(token)
+
+        def action():
+            self.login(shopper)
+            self.case.make_jsonrpc_request("/payment/archive_token", {"token_id": token.id})
+
+        self.attempt(action)
+
+    # ------------------------------------------------------------------
     # Contacts: merged, given a company
     # ------------------------------------------------------------------
 
@@ -822,6 +961,15 @@ class WalletMoneyMachine(RuleBasedStateMachine):
         untraced = self.env.cr.fetchall()
         assert not untraced, f"wallet credits from nowhere: {untraced}"
 
+    @invariant()
+    def automatic_charges_follow_their_rules(self):
+        if getattr(self, "env", None) is None:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(AUTOMATIC_CHARGES_OFF_THE_RULES, self.since)
+        off = self.env.cr.fetchall()
+        assert not off, f"automatic top-ups off their rules: {off}"
+
 
 # A payment's give-backs: its refunds that did not fail, and the wallet credits
 # that gave it back without a refund transaction (a cancelled order, a
@@ -901,4 +1049,33 @@ CASH_GIVEN_BACK_BEYOND_CASH_PAID = """
      WHERE tx.id > %(transaction)s
   GROUP BY tx.id, debit.id
     HAVING SUM(back.amount - back.promo_amount) > debit.amount - debit.promo_amount + 0.001
+"""
+# An automatic top-up's charges: at most one in flight (a draft or pending
+# charge) per rule, and it is the rule's; each through a card of the rule's own
+# customer, crediting, when done, exactly what it captured, and nothing
+# otherwise.  (The monthly cap is checked as each charge is made:
+# ``check_the_monthly_cap``.)
+AUTOMATIC_CHARGES_OFF_THE_RULES = """
+    SELECT rule.id, 'in flight', COUNT(*) FROM wallet_topup_rule rule
+      JOIN payment_transaction tx ON tx.wallet_topup_rule_id = rule.id
+     WHERE tx.state IN ('draft', 'pending') AND tx.id > %(transaction)s
+  GROUP BY rule.id
+    HAVING COUNT(*) > 1 OR MAX(tx.id) IS DISTINCT FROM MAX(rule.charge_id)
+     UNION ALL
+    SELECT tx.id, 'not the customer''s card', tx.amount FROM payment_transaction tx
+      JOIN wallet_topup_rule rule ON rule.id = tx.wallet_topup_rule_id
+      JOIN payment_token token ON token.id = tx.token_id
+      JOIN res_partner owner ON owner.id = token.partner_id
+     WHERE COALESCE(owner.commercial_partner_id, owner.id) != rule.partner_id
+       AND tx.id > %(transaction)s
+     UNION ALL
+    SELECT tx.id, 'credited otherwise than captured', COALESCE(SUM(entry.amount), 0)
+      FROM payment_transaction tx
+ LEFT JOIN wallet_transaction entry
+        ON entry.payment_transaction_id = tx.id AND entry.direction = 'credit'
+       AND entry.state = 'done'
+     WHERE tx.wallet_topup_rule_id IS NOT NULL AND tx.id > %(transaction)s
+  GROUP BY tx.id
+    HAVING ABS(COALESCE(SUM(entry.amount), 0)
+               - CASE WHEN tx.state = 'done' THEN tx.amount ELSE 0 END) > 0.001
 """
