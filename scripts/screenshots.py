@@ -57,7 +57,10 @@ def add_to_cart(page, product):
 
 
 def prepare_data():
-    """Products to buy and an unpaid invoice; returns (partner id, invoice URL)."""
+    """Products to buy and an unpaid invoice, and the demo card allowed to be
+    saved (for automatic top-ups); returns (partner id, invoice URL)."""
+    demo = admin("payment.provider", "search", [("code", "=", "demo")])
+    admin("payment.provider", "write", demo, {"allow_tokenization": True})
     shopper = admin("res.users", "search_read", [("login", "=", "shopper")], ["partner_id"])
     partner_id = shopper[0]["partner_id"][0]
     for name, price in (("Wallet Gadget", 97.0), ("Wallet Console", 750.0)):
@@ -105,6 +108,8 @@ def shopper_screens(page, invoice_url):
     choose(page, "demo")
     shot(page, "payment_step")
     page.fill("input[name=customer_input]", "4242424242424242")
+    # Saved for the automatic top-up set at the end.
+    page.locator("input[name=o_payment_tokenize_checkbox] >> visible=true").first.check()
     page.click("button[name=o_payment_submit_button]")
     page.wait_for_selector(".o_wallet_topup_done", timeout=60000)
     shot(page, "topup_success")
@@ -140,6 +145,20 @@ def shopper_screens(page, invoice_url):
     page.locator("#pay_with button[name=o_payment_submit_button] >> visible=true").first.click()
     page.wait_for_selector(".badge:has-text('Paid')", timeout=60000)
     shot(page, "invoice_paid")
+    auto_topup_screen(page)
+
+
+def auto_topup_screen(page):
+    """The automatic top-up, from the card saved during Add Money."""
+    page.goto(f"{URL}/my/wallet")
+    page.check("#wallet_auto_topup_enabled")
+    page.fill("#wallet_auto_topup_threshold", "20.00")
+    page.fill("#wallet_auto_topup_amount", "50.00")
+    page.fill("#wallet_auto_topup_cap", "200.00")
+    page.fill("#wallet_auto_topup_alert", "30.00")
+    page.click("button.o_wallet_auto_topup_save")
+    page.wait_for_selector(".o_wallet_auto_topup_saved")
+    shot(page, "auto_topup", "#wallet_auto_topup")
 
 
 def backend_screens(page, partner_id):

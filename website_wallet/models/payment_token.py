@@ -11,8 +11,9 @@ class PaymentToken(models.Model):
         """Override of `payment`: an automatic top-up never charges a payment
         method the customer removed (from /my/payment_method, or a provider
         turned off); it turns off, and the customer is told."""
-        super()._handle_archiving()
+        result = super()._handle_archiving()
         self._wallet_turn_off_rules()
+        return result
 
     def unlink(self):
         """Override of `base`: see ``_handle_archiving``."""

@@ -286,7 +286,7 @@ class WalletTopupRule(models.Model):
         """Commit between the steps of a charge, as core's post-processing
         cron does; tests run in one transaction."""
         if not self.env.registry.in_test_mode():
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _charge_amount(self):
         """What to charge now: nothing if the wallet is back above the

@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo import api
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..const import AUTO_TOPUP_MAX_FAILURES
@@ -426,6 +426,20 @@ class TestAutoTopupPortal(AutoTopupMixin, TopupFlowMixin, WalletHttpCommon):
         self.assertEqual(tx.token_id.partner_id, self.contact)
         page = self.url_open("/my/wallet").text
         self.assertIn(f'value="{tx.token_id.id}"', page)
+
+    def test_add_money_with_a_saved_card_and_never_another_customers(self):
+        token = self.make_token(self.env, self.demo, self.contact)
+        processing = self.start_topup(self.demo, 30.0, flow="token", token_id=token.id)
+        tx = self.transaction(processing)
+        self.assertRecordValues(
+            tx, [{"token_id": token.id, "operation": "online_token", "state": "done"}]
+        )
+        tx._post_process()
+        self.assertEqual(self.customer.wallet_balance, 30.0)
+        theirs = self.make_token(self.env, self.demo, self.other_customer)
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.start_topup(self.demo, 30.0, flow="token", token_id=theirs.id)
+        self.assertEqual(self.customer.wallet_balance, 30.0)
 
 
 class TestAutoTopupConcurrency(AutoTopupMixin, ConcurrentWalletCase):
