@@ -260,6 +260,9 @@ class WalletBalance(models.Model):
                     owner.id,
                 )
             )
+        self.env["wallet.topup.rule"].sudo().search(
+            [("partner_id", "in", partners.ids)]
+        )._follow_commercial_partner()
         self.env.invalidate_all()
 
     def _merge_into(self, partner):

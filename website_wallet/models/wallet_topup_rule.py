@@ -165,6 +165,21 @@ class WalletTopupRule(models.Model):
             rule.message_post(body=reason)
             rule._send_email("website_wallet.mail_template_wallet_auto_topup_off")
 
+    def _follow_commercial_partner(self):
+        """Their customers became contacts of a company, whose wallet now holds
+        their money: each rule follows to it, unless the company has a rule of
+        its own for that wallet (then this one turns off)."""
+        for rule in self:
+            target = rule.partner_id.commercial_partner_id
+            if self.search_count(
+                [("partner_id", "=", target.id), ("company_id", "=", rule.company_id.id)]
+            ):
+                rule._turn_off(
+                    _("Turned off: %(company)s's wallet has its own.", company=target.name)
+                )
+            else:
+                rule.partner_id = target
+
     def _recipient(self):
         """Who set the rule up (the owner of its payment method), rather than
         the company they buy for."""
@@ -235,10 +250,10 @@ class WalletTopupRule(models.Model):
         self.env.cr.execute(
             """
             SELECT rule.id FROM wallet_topup_rule rule
-              JOIN wallet_balance wallet ON wallet.partner_id = rule.partner_id
+         LEFT JOIN wallet_balance wallet ON wallet.partner_id = rule.partner_id
                                         AND wallet.company_id = rule.company_id
              WHERE rule.enabled AND rule.charge_id IS NULL
-               AND wallet.balance - wallet.held < rule.threshold
+               AND COALESCE(wallet.balance - wallet.held, 0) < rule.threshold
              ORDER BY rule.id
             """
         )
@@ -292,15 +307,8 @@ class WalletTopupRule(models.Model):
         """What to charge now: nothing if the wallet is back above the
         threshold; otherwise the amount (or what brings the balance to the
         target), within the website's limits and what the monthly cap leaves."""
-        wallet = (
-            self.env["wallet.balance"]
-            .sudo()
-            .search(
-                [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
-            )
-        )
         currency, website = self.currency_id, self._website()
-        available = wallet._available()
+        available = self.partner_id.with_company(self.company_id).wallet_balance
         if currency.compare_amounts(available, self.threshold) >= 0:
             return 0.0
         amount = self.amount if self.top_up_mode == "fixed" else self.target - available

@@ -57,7 +57,11 @@ class WalletTransaction(models.Model):
                 raise UserError(_("A manual adjustment needs a counterpart account."))
             move = self._post_between(wallet_journal, account, self.counterpart_account_id)
             return {"move_id": move.id}
-        elif self.kind in PROMO_CREDIT_KINDS + PROMO_DEBIT_KINDS:
+        elif self.kind in PROMO_CREDIT_KINDS + PROMO_DEBIT_KINDS or (
+            # An expiry run books all its lots in one journal entry: the
+            # reversal of one of them is booked on its own, as a grant is.
+            self.kind == "reversal" and self.reversed_entry_id.kind == "expiry"
+        ):
             promo_account, promotions_account = self.company_id._wallet_promo_accounting()
             move = self._post_between(wallet_journal, promo_account, promotions_account)
             return {"move_id": move.id}

@@ -232,6 +232,32 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
         self.assertFalse(self.rule.enabled)
         self.assertFalse(self.rule.token_id)
 
+    def test_a_wallet_with_no_money_yet_is_swept(self):
+        """A customer who sets a rule before their first top-up is topped up
+        by the hourly sweep, as any wallet left below its threshold."""
+        newcomer = self.env["res.partner"].create({"name": "New Wallet Customer"})
+        rule = self.make_rule(self.env, newcomer, self.make_token(self.env, self.demo, newcomer))
+        self.env["wallet.topup.rule"]._cron_charge()
+        self.assertEqual(rule.charge_ids.state, "done")
+        self.assertEqual(newcomer.wallet_balance, 50.0)
+
+    def test_a_rule_follows_its_customer_into_a_company(self):
+        """A private customer who becomes a company's contact takes their
+        wallet there, and their rule with it; a company with a rule of its own
+        keeps it, and the contact's turns off."""
+        person = self.env["res.partner"].create({"name": "Private Wallet Customer"})
+        rule = self.make_rule(self.env, person, self.make_token(self.env, self.demo, person))
+        company = self.env["res.partner"].create({"name": "Wallet Buyer Ltd", "is_company": True})
+        person.parent_id = company
+        self.assertEqual(rule.partner_id, company)
+        self.assertTrue(rule.enabled)
+        other = self.env["res.partner"].create({"name": "Second Private Customer"})
+        second = self.make_rule(self.env, other, self.make_token(self.env, self.demo, other))
+        other.parent_id = company
+        self.assertFalse(second.enabled)
+        self.assertEqual(second.partner_id, other)
+        self.assertIn("has its own", second.off_reason)
+
     def test_a_rule_is_checked_on_the_server(self):
         theirs = self.make_token(self.env, self.demo, self.other_customer)
         cases = [

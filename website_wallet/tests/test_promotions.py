@@ -419,6 +419,29 @@ class TestExpiry(PromotionsCommon):
         self.assertAlmostEqual(self.promotions_expense(), 5.0)
         self.assertBooksAgree()
 
+    def test_a_reversed_expiry_gives_back_its_own_lot_only(self):
+        """One expiry run books every lot it expires in one journal entry:
+        reversing one lot's expiry books back that lot alone (found by the
+        money fuzzer: the whole run's entry was reversed)."""
+        expiry_date = date.today() + timedelta(days=1)
+        lot = self.grant(2.85, expiry_date=expiry_date).lot_ids
+        other = self.grant(7.0, expiry_date=expiry_date, partners=self.other_customer).lot_ids
+        with freeze_time(fields.Datetime.now() + timedelta(days=3)):
+            self.env["wallet.lot"]._cron_expire()
+        expiry = self.Ledger.search(
+            [("kind", "=", "expiry"), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual((lot.state, other.state), ("expired", "expired"))
+        other_expiry = self.Ledger.search(
+            [("kind", "=", "expiry"), ("partner_id", "=", self.other_customer.id)]
+        )
+        self.assertEqual(expiry.move_id, other_expiry.move_id, "one journal entry for the run")
+        reversal = expiry._reverse("expired by mistake")
+        self.assertEqual((reversal.promo_amount, self.promo()), (2.85, 2.85))
+        self.assertEqual(self.promo(self.other_customer), 0.0)
+        self.assertBooksAgree()
+        self.assertBooksAgree(self.other_customer)
+
     def test_expiry_at_the_boundary_of_the_customers_day(self):
         """A lot expiring on the 31st is spendable until midnight where the
         customer is: in Auckland (UTC+13 in January) that is 11:00 UTC."""
