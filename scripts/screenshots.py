@@ -45,6 +45,10 @@ def shot(page, name, selector=None):
 
 def choose(page, method, scope=""):
     """Select a payment method (its label covers the radio button)."""
+    # With a saved card, the form shows it first and folds the other methods.
+    expand = page.locator(f"{scope} button[name=o_payment_expand_button] >> visible=true")
+    if expand.count():
+        expand.first.click()
     radios = page.locator(f"{scope} input[data-payment-method-code='{method}'] >> visible=true")
     radios.first.click(force=True)
 

@@ -56,7 +56,11 @@ class ResPartner(models.Model):
         help="The promotional credit that expires at the end of the next expiry date.",
     )
     wallet_topup_rule_ids = fields.One2many(
-        "wallet.topup.rule", "partner_id", "Automatic Top-ups", readonly=True
+        "wallet.topup.rule",
+        "partner_id",
+        "Automatic Top-ups",
+        readonly=True,
+        groups="website_wallet.group_wallet_user",
     )
 
     def write(self, vals):
