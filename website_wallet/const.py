@@ -31,6 +31,10 @@ MIN_RETURN_VALIDITY = timedelta(days=7)
 # row (a card declined, a bank asking the customer to authenticate): the
 # customer is told each time, and sets it on again from My Wallet.
 AUTO_TOPUP_MAX_FAILURES = 3
+# After a failed charge, the hourly sweep waits this long before charging the
+# card again (a new payment below the threshold does not wait): a declined
+# card is not retried every hour.
+AUTO_TOPUP_RETRY_DELAY = timedelta(hours=12)
 
 # Portal pages.
 HISTORY_STEP = 10

@@ -112,6 +112,7 @@ class WalletPortal(PaymentPortal):
             topup_rule=rule,
             topup_tokens=self._wallet_topup_tokens(),
             topup_form=extra.pop("auto_topup_post", None) or self._topup_form_values(rule),
+            alert_placeholder=_("No alert"),
             **extra,
         )
         return request.render("website_wallet.portal_my_wallet", values)
@@ -169,8 +170,10 @@ class WalletPortal(PaymentPortal):
         """Save the customer's automatic top-up (CSRF-checked): always their
         own wallet's, from one of their own saved payment methods."""
         partner = self._wallet_partner()
-        values, error = self._parse_topup_rule(post)
         rule = self._wallet_topup_rule(partner)
+        values, error = self._parse_topup_rule(post)
+        if not error and set(values) - {"alert_threshold"}:
+            error = self._check_rule_owner(rule)
         if not error:
             try:
                 with request.env.cr.savepoint():
@@ -190,12 +193,28 @@ class WalletPortal(PaymentPortal):
             return self._render_my_wallet(auto_topup_error=error, auto_topup_post=post)
         return request.redirect("/my/wallet?auto_topup_saved=1#wallet_auto_topup")
 
+    @staticmethod
+    def _check_rule_owner(rule):
+        """The top-up charges the card of the contact who set it up: another
+        contact of the same company may not change it (they set their alert
+        only)."""
+        owner = rule.token_id.partner_id
+        if rule.enabled and owner and owner != request.env.user.partner_id:
+            return _(
+                "%(name)s set up this automatic top-up with their card: only they can change it.",
+                name=owner.name,
+            )
+        return None
+
     def _parse_topup_rule(self, post):
-        """The rule's values from the posted form, or what is wrong with it."""
-        enabled = bool(post.get("enabled"))
-        values = {"enabled": enabled, "website_id": request.website.id}
+        """The rule's values from the posted form, or what is wrong with it.
+        A customer with no saved card only sees, and posts, the alert."""
+        names = ("threshold", "amount", "target", "monthly_cap", "alert_threshold")
+        if "top_up_mode" not in post:
+            names = ("alert_threshold",)
+        values = {"website_id": request.website.id}
         amounts = {}
-        for name in ("threshold", "amount", "target", "monthly_cap", "alert_threshold"):
+        for name in names:
             raw = (post.get(name) or "").strip()
             try:
                 amounts[name] = float(raw) if raw else 0.0
@@ -204,6 +223,10 @@ class WalletPortal(PaymentPortal):
             if not math.isfinite(amounts[name]) or amounts[name] < 0:
                 return values, _("Enter the amounts as numbers, for example 20.00.")
         values.update(amounts)
+        if "top_up_mode" not in post:
+            return values, None
+        enabled = bool(post.get("enabled"))
+        values["enabled"] = enabled
         mode = post.get("top_up_mode")
         if mode not in ("fixed", "target"):
             return values, _("Choose how much to add.")

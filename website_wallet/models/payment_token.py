@@ -1,7 +1,7 @@
 # Copyright 2026 website_wallet developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import _, models
+from odoo import models
 
 
 class PaymentToken(models.Model):
@@ -23,9 +23,10 @@ class PaymentToken(models.Model):
     def _wallet_turn_off_rules(self):
         for token in self:
             rules = self.env["wallet.topup.rule"].sudo().search([("token_id", "=", token.id)])
-            rules._turn_off(
-                _(
-                    "Turned off: the saved payment method %(method)s was removed.",
-                    method=token.display_name,
+            for rule in rules:
+                rule._turn_off(
+                    rule._for_customer().env._(
+                        "Turned off: the saved payment method %(method)s was removed.",
+                        method=token.display_name,
+                    )
                 )
-            )

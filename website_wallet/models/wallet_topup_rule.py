@@ -11,7 +11,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from ..const import AUTO_TOPUP_MAX_FAILURES, PROVIDER_CODE
+from ..const import (
+    AUTO_TOPUP_MAX_FAILURES,
+    AUTO_TOPUP_RETRY_DELAY,
+    PROVIDER_CODE,
+    TOPUP_DRAFT_EXPIRY,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -102,18 +107,16 @@ class WalletTopupRule(models.Model):
         currency = self.currency_id
         if currency.compare_amounts(self.threshold, 0.0) <= 0:
             return _("Choose the balance below which your wallet is topped up.")
+        website = self._website()
         if self.top_up_mode == "target":
             if currency.compare_amounts(self.target, self.threshold) <= 0:
                 return _("The balance to reach must be above the threshold.")
         else:
-            _amount, error = self._website()._wallet_parse_topup_amount(self.amount)
+            _amount, error = website._wallet_parse_topup_amount(self.amount)
             if error:
                 return error
-        if (
-            self.monthly_cap
-            and self.top_up_mode == "fixed"
-            and currency.compare_amounts(self.monthly_cap, self.amount) < 0
-        ):
+        smallest = self.amount if self.top_up_mode == "fixed" else website.wallet_topup_min
+        if self.monthly_cap and currency.compare_amounts(self.monthly_cap, smallest) < 0:
             return _("The monthly cap must allow at least one top-up.")
         return self._token_error(self.token_id)
 
@@ -132,6 +135,7 @@ class WalletTopupRule(models.Model):
             or provider.state not in ("enabled", "test")
             or not provider.allow_tokenization
             or provider.code == PROVIDER_CODE
+            or provider.capture_manually  # a charge would wait for someone to capture it
         ):
             return _("This payment method cannot be used for automatic top-ups.")
         return None
@@ -156,7 +160,9 @@ class WalletTopupRule(models.Model):
 
     def action_turn_off(self):
         """A Wallet Manager turns the rule off (the customer can turn it on again)."""
-        self.write({"enabled": False, "off_reason": _("Turned off by %s", self.env.user.name)})
+        for rule in self:
+            reason = rule._for_customer().env._("Turned off by the shop.")
+            rule.write({"enabled": False, "off_reason": reason})
 
     def _turn_off(self, reason):
         """Turn the rule off for ``reason`` and tell the customer."""
@@ -164,6 +170,11 @@ class WalletTopupRule(models.Model):
             rule.sudo().write({"enabled": False, "off_reason": reason})
             rule.message_post(body=reason)
             rule._send_email("website_wallet.mail_template_wallet_auto_topup_off")
+
+    def _for_customer(self):
+        """This rule in the language of the customer, who reads why it turned
+        off on My Wallet and in their email."""
+        return self.with_context(lang=self._recipient().lang)
 
     def _follow_commercial_partner(self):
         """Their customers became contacts of a company, whose wallet now holds
@@ -175,7 +186,9 @@ class WalletTopupRule(models.Model):
                 [("partner_id", "=", target.id), ("company_id", "=", rule.company_id.id)]
             ):
                 rule._turn_off(
-                    _("Turned off: %(company)s's wallet has its own.", company=target.name)
+                    rule._for_customer().env._(
+                        "Turned off: %(company)s's wallet has its own.", company=target.name
+                    )
                 )
             else:
                 rule.partner_id = target
@@ -246,19 +259,48 @@ class WalletTopupRule(models.Model):
         """Charge every rule whose wallet is below its threshold with no charge
         in flight: those a debit woke the cron for, and any left behind (a
         server stopped before the cron woke, a wallet emptied by a refund)."""
+        self._release_unanswered_charges()
         self.env.flush_all()
         self.env.cr.execute(
-            """
-            SELECT rule.id FROM wallet_topup_rule rule
-         LEFT JOIN wallet_balance wallet ON wallet.partner_id = rule.partner_id
-                                        AND wallet.company_id = rule.company_id
-             WHERE rule.enabled AND rule.charge_id IS NULL
-               AND COALESCE(wallet.balance - wallet.held, 0) < rule.threshold
-             ORDER BY rule.id
-            """
+            SQL(
+                """
+                SELECT rule.id FROM wallet_topup_rule rule
+             LEFT JOIN wallet_balance wallet ON wallet.partner_id = rule.partner_id
+                                            AND wallet.company_id = rule.company_id
+                 WHERE rule.enabled AND rule.charge_id IS NULL
+                   AND COALESCE(wallet.balance - wallet.held, 0) < rule.threshold
+                 ORDER BY rule.id
+                """
+            )
         )
         for rule in self.sudo().browse([row[0] for row in self.env.cr.fetchall()]):
-            rule._charge()
+            try:
+                rule._charge()
+            except Exception:  # one rule's trouble never stops the others
+                if self.env.registry.in_test_mode():
+                    raise
+                self.env.cr.rollback()
+                _logger.exception("Wallet automatic top-up of rule %s failed", rule.id)
+
+    @api.model
+    def _release_unanswered_charges(self):
+        """A charge still a draft after ``TOPUP_DRAFT_EXPIRY`` (the worker
+        stopped before the provider answered, or the provider never did) is
+        a failed charge: its rule may charge again."""
+        unanswered = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("wallet_topup_rule_id.charge_id", "!=", False),
+                    ("state", "=", "draft"),
+                    ("create_date", "<", fields.Datetime.now() - TOPUP_DRAFT_EXPIRY),
+                ]
+            )
+        )
+        for transaction in unanswered.filtered(lambda tx: tx.wallet_topup_rule_id.charge_id == tx):
+            transaction._set_error(_("The payment provider did not answer."))
+            transaction._post_process()
 
     def _charge(self):
         """Charge this rule once, under its lock: a second worker (or a second
@@ -283,18 +325,32 @@ class WalletTopupRule(models.Model):
         if not self.env.cr.fetchone():
             return
         self.invalidate_recordset()
+        if error := self._for_customer()._token_error(self.token_id):
+            # The card changed since the rule was saved (its owner left the
+            # company, its provider stopped saving cards): never charge it.
+            self._turn_off(error)
+            return
         amount = self._charge_amount()
         if not amount:
             return
         transaction = self._create_charge(amount)
         self._commit()  # the charge exists before the provider is asked: nothing is lost
         try:
-            transaction._send_payment_request()
+            with self.env.cr.savepoint():
+                transaction._send_payment_request()
         except Exception as error:  # a provider down, a token refused: a failed charge
             _logger.warning("Wallet automatic top-up %s failed: %s", transaction.reference, error)
-            transaction._set_error(str(error))
+            transaction._set_error(_("The payment provider could not be reached."))
+        self._commit()  # the provider's answer is kept, whatever follows
         if transaction.state in ("done", "cancel", "error"):
-            transaction._post_process()
+            try:
+                with self.env.cr.savepoint():
+                    transaction._post_process()
+            except Exception:  # core's post-processing cron tries again
+                _logger.exception(
+                    "Wallet automatic top-up %s: post-processing left to the payment cron",
+                    transaction.reference,
+                )
         self._commit()
 
     def _commit(self):
@@ -309,8 +365,14 @@ class WalletTopupRule(models.Model):
         target), within the website's limits and what the monthly cap leaves."""
         currency, website = self.currency_id, self._website()
         available = self.partner_id.with_company(self.company_id).wallet_balance
-        if currency.compare_amounts(available, self.threshold) >= 0:
+        if currency.compare_amounts(available, self.threshold) >= 0 or not website.wallet_enabled:
             return 0.0
+        last = self.charge_ids[:1]
+        if (
+            last.state in ("cancel", "error")
+            and last.create_date > fields.Datetime.now() - AUTO_TOPUP_RETRY_DELAY
+        ):
+            return 0.0  # a declined card is not charged again every hour
         amount = self.amount if self.top_up_mode == "fixed" else self.target - available
         amount = max(amount, website.wallet_topup_min)
         if website.wallet_topup_max:
@@ -346,7 +408,7 @@ class WalletTopupRule(models.Model):
             {
                 "provider_id": token.provider_id.id,
                 "payment_method_id": token.payment_method_id.id,
-                "reference": Transaction._compute_reference(
+                "reference": Transaction.with_company(self.company_id)._compute_reference(
                     token.provider_id.code, is_wallet_topup=True
                 ),
                 "amount": amount,
@@ -391,7 +453,7 @@ class WalletTopupRule(models.Model):
         )
         if rule.failure_count >= AUTO_TOPUP_MAX_FAILURES:
             rule._turn_off(
-                _(
+                rule._for_customer().env._(
                     "Turned off after %(count)s failed charges in a row.",
                     count=AUTO_TOPUP_MAX_FAILURES,
                 )

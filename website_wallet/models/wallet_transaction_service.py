@@ -127,7 +127,8 @@ class WalletTransaction(models.Model):
         else:
             wallet._add(balance=-amount, promo_balance=-promo_amount)
             entry._notify_customer(wallet)
-        self.env["wallet.topup.rule"]._watch(entry, wallet, available_before)
+        if kind == "payment":  # spending, not a refund, a withdrawal or an expiry
+            self.env["wallet.topup.rule"]._watch(entry, wallet, available_before)
         return entry
 
     def _confirm(self, journal=None, payment=None):

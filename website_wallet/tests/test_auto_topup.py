@@ -2,14 +2,17 @@
 one charge per crossing, after the debit's commit, within the monthly cap,
 crediting what is captured; failures told, and the rule off after three."""
 
+from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import api
+from freezegun import freeze_time
+
+from odoo import api, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..const import AUTO_TOPUP_MAX_FAILURES
+from ..const import AUTO_TOPUP_MAX_FAILURES, AUTO_TOPUP_RETRY_DELAY, TOPUP_DRAFT_EXPIRY
 from .common import ConcurrentWalletCase, TopupFlowMixin, WalletHttpCommon, in_parallel
 
 CHARGE_CRON = "website_wallet.cron_auto_topup"
@@ -77,6 +80,10 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
     def charges(self):
         return self.rule.charge_ids
 
+    def later(self, delay):
+        """The clock, ``delay`` after now (the charges were made now)."""
+        return freeze_time(fields.Datetime.now() + delay)
+
     def mails(self, subject):
         return self.env["mail.mail"].search([("subject", "ilike", subject)])
 
@@ -116,11 +123,27 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
         self.assertFalse(self.wakes_charger(lambda: self.pay(5.0)), "25 left: above 20")
         self.pay(10.0)  # crosses: 15 left
         self.assertFalse(self.wakes_charger(lambda: self.pay(1.0)), "already below: no crossing")
-        self.rule.sudo().charge_id = self.env["payment.transaction"].search([], limit=1)
-        self.topup(30.0)
         self.assertFalse(
-            self.wakes_charger(lambda: self.pay(30.0)), "a charge in flight: nothing more"
+            self.wakes_charger(
+                lambda: self.Ledger._debit(
+                    self.customer,
+                    9.0,
+                    kind="adjustment",
+                    counterpart_account_id=self.goodwill_account.id,
+                )
+            ),
+            "not spending: a manager's adjustment",
         )
+
+    def test_a_second_crossing_while_a_charge_is_in_flight_starts_nothing(self):
+        self.token.demo_simulated_state = "pending"
+        self.pay(15.0)
+        self.env["wallet.topup.rule"]._cron_charge()
+        self.assertEqual(self.charges().state, "pending")
+        self.topup(30.0)  # 45: above again
+        self.assertFalse(self.wakes_charger(lambda: self.pay(30.0)), "15: in flight, nothing")
+        self.env["wallet.topup.rule"]._cron_charge()
+        self.assertEqual(len(self.charges()), 1)
 
     def test_bring_to_a_target_charges_the_difference(self):
         self.rule.sudo().write({"top_up_mode": "target", "target": 100.0})
@@ -174,7 +197,8 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
         Rule = self.env["wallet.topup.rule"]
         self.pay(15.0)
         for attempt in range(1, AUTO_TOPUP_MAX_FAILURES + 1):
-            Rule._cron_charge()
+            with self.later(AUTO_TOPUP_RETRY_DELAY * attempt):
+                Rule._cron_charge()
             self.assertEqual(len(self.charges()), attempt)
             self.assertEqual(self.charges()[:1].state, "error")
             self.assertEqual(self.rule.failure_count, attempt)
@@ -187,20 +211,50 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
         self.assertFalse(self.rule.enabled)
         self.assertIn("3 failed charges", self.rule.off_reason)
         self.assertEqual(len(self.mails("automatic top-up is off")), 1)
-        Rule._cron_charge()
+        with self.later(AUTO_TOPUP_RETRY_DELAY * 5):
+            Rule._cron_charge()
         self.assertEqual(len(self.charges()), AUTO_TOPUP_MAX_FAILURES, "off: no more charges")
         logged = self.rule.message_ids.filtered(lambda message: "failed:" in message.body)
         self.assertEqual(len(logged), AUTO_TOPUP_MAX_FAILURES, "each failure is on the rule")
         self.assertBooksAgree()
 
-    def test_a_success_resets_the_failures(self):
+    def test_a_declined_card_waits_before_the_next_try_and_a_success_resets(self):
         self.token.demo_simulated_state = "error"
         self.pay(15.0)
-        self.env["wallet.topup.rule"]._cron_charge()
+        Rule = self.env["wallet.topup.rule"]
+        Rule._cron_charge()
         self.token.demo_simulated_state = "done"
-        self.env["wallet.topup.rule"]._cron_charge()
+        Rule._cron_charge()
+        self.assertEqual(len(self.charges()), 1, "the hourly sweep does not retry at once")
+        with self.later(AUTO_TOPUP_RETRY_DELAY + timedelta(minutes=1)):
+            Rule._cron_charge()
         self.assertEqual(self.rule.failure_count, 0)
         self.assertEqual(self.customer.wallet_balance, 65.0)
+
+    def test_a_charge_the_provider_never_answers_is_released_after_a_day(self):
+        self.pay(15.0)
+        with patch.object(type(self.env["payment.transaction"]), "_send_payment_request"):
+            self.env["wallet.topup.rule"]._cron_charge()
+        charge = self.charges()
+        self.assertEqual((charge.state, self.rule.charge_id), ("draft", charge))
+        with self.later(TOPUP_DRAFT_EXPIRY + timedelta(minutes=1)):
+            self.env["wallet.topup.rule"]._cron_charge()
+        self.assertEqual(charge.state, "error")
+        self.assertIn("did not answer", self.rule.message_ids.mapped("body")[0])
+        retry = self.charges() - charge
+        self.assertEqual(retry.state, "done", "the rule charges again at once")
+        self.assertEqual(self.customer.wallet_balance, 65.0)
+        self.assertEqual(self.customer.wallet_pending, 0.0)
+
+    def test_a_card_whose_owner_left_the_company_is_never_charged(self):
+        self.contact.parent_id = self.env["res.partner"].create(
+            {"name": "Another Buyer Ltd", "is_company": True}
+        )
+        self.pay(15.0)
+        self.env["wallet.topup.rule"]._cron_charge()
+        self.assertFalse(self.charges())
+        self.assertFalse(self.rule.enabled)
+        self.assertIn("cannot be used", self.rule.off_reason)
 
     def test_a_provider_that_raises_is_a_failed_charge(self):
         self.pay(15.0)
@@ -279,6 +333,17 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
         archived.active = False
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.rule.sudo().write({"token_id": archived.id})
+        for label, values in (
+            ("captured by hand", {"capture_manually": True}),
+            ("no saved cards", {"allow_tokenization": False}),
+        ):
+            with (
+                self.subTest(label),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                self.demo.sudo().write(values)
+                self.rule.sudo().write({"threshold": 21.0})
 
     def test_only_the_customer_sets_a_rule_and_a_manager_only_turns_it_off(self):
         for user in (self.wallet_user, self.wallet_manager):
@@ -292,12 +357,26 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
             self.rule.with_user(self.portal_user).read(["threshold"])
         self.rule.with_user(self.wallet_manager).action_turn_off()
         self.assertFalse(self.rule.enabled)
-        self.assertIn(self.wallet_manager.name, self.rule.off_reason)
+        self.assertEqual(self.rule.off_reason, "Turned off by the shop.")
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.wallet_manager).write({"enabled": True})
 
     def test_a_billing_user_cannot_make_a_charge_of_this_feature(self):
         billing = new_test_user(
             self.env, login="wallet_billing_auto", groups="account.group_account_invoice"
         )
+        card_payment = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.demo.id,
+                "payment_method_id": self.token.payment_method_id.id,
+                "reference": "CARD-PAYMENT",
+                "amount": 50.0,
+                "currency_id": self.currency.id,
+                "partner_id": self.contact.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            card_payment.with_user(billing).write({"wallet_topup_rule_id": self.rule.id})
         with self.assertRaises(AccessError):
             self.env["payment.transaction"].with_user(billing).create(
                 {
