@@ -172,7 +172,7 @@ class WalletPortal(PaymentPortal):
         partner = self._wallet_partner()
         rule = self._wallet_topup_rule(partner)
         values, error = self._parse_topup_rule(post)
-        if not error and set(values) - {"alert_threshold"}:
+        if not error and set(values) - {"alert_threshold", "website_id"}:
             error = self._check_rule_owner(rule)
         if not error:
             try:

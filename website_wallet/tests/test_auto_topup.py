@@ -487,6 +487,31 @@ class TestAutoTopupPortal(AutoTopupMixin, TopupFlowMixin, WalletHttpCommon):
             ],
         )
 
+    def test_another_contact_of_the_company_sets_the_alert_only(self):
+        """The rule charges the card of the contact who set it up: a colleague
+        (with a card of their own) cannot switch it to theirs or change it,
+        and sets the wallet's alert without touching it."""
+        token = self.make_token(self.env, self.demo, self.contact)
+        self.make_rule(self.env, self.customer, token)
+        colleague = self.env["res.partner"].create(
+            {"name": "Colin Colleague", "parent_id": self.customer.id, "email": "c@example.com"}
+        )
+        new_test_user(
+            self.env, login="wallet_colleague", groups="base.group_portal", partner_id=colleague.id
+        )
+        self.authenticate("wallet_colleague", "wallet_colleague")
+        theirs = self.make_token(self.env, self.demo, colleague)
+        response = self.post_rule(token_id=str(theirs.id), amount="80")
+        self.assertIn("only they can change it", response.text)
+        self.assertRecordValues(self.rule(), [{"token_id": token.id, "amount": 50.0}])
+        self.url_open(
+            "/my/wallet/auto-topup",
+            data={"csrf_token": self.csrf_token(), "alert_threshold": "12"},
+        )
+        self.assertRecordValues(
+            self.rule(), [{"enabled": True, "token_id": token.id, "alert_threshold": 12.0}]
+        )
+
     def test_bad_input_is_refused_with_a_message_and_kept(self):
         token = self.make_token(self.env, self.demo, self.contact)
         theirs = self.make_token(self.env, self.demo, self.other_customer)
