@@ -589,7 +589,7 @@ class TestAutoTopupConcurrency(AutoTopupMixin, ConcurrentWalletCase):
             demo.write({"state": "test", "allow_tokenization": True})
             partner = env["res.partner"].browse(cls.partner_id)
             token = cls.make_token(env, demo, partner)
-            cls.rule_id = cls.make_rule(env, partner, token).id
+            cls.rule_id = cls.make_rule(env, partner, token, monthly_cap=60.0).id
 
     @classmethod
     def restore_provider(cls, provider_id, values):
@@ -599,7 +599,7 @@ class TestAutoTopupConcurrency(AutoTopupMixin, ConcurrentWalletCase):
             env["payment.provider"].browse(provider_id).write(values)
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
-    def test_two_debits_crossing_at_once_and_two_workers_make_one_charge(self):
+    def test_debits_at_once_and_two_workers_make_one_charge_within_the_cap(self):
         def pay(env, _worker):
             partner = env["res.partner"].browse(self.partner_id)
             return env["wallet.transaction"]._debit(partner, 15.0, description="checkout").id
@@ -617,4 +617,19 @@ class TestAutoTopupConcurrency(AutoTopupMixin, ConcurrentWalletCase):
             self.assertEqual(len(rule.charge_ids), 1)
             self.assertEqual(rule.charge_ids.state, "done")
             self.assertEqual(rule.partner_id.wallet_balance, 60.0)
+            self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
+
+        # Again: the monthly cap (60) leaves 10 for the second crossing, once.
+        def pay_more(env, _worker):
+            partner = env["res.partner"].browse(self.partner_id)
+            return env["wallet.transaction"]._debit(partner, 25.0, description="checkout").id
+
+        in_parallel(self.registry, pay_more, [1, 2])
+        in_parallel(self.registry, charge, [1, 2])
+        in_parallel(self.registry, charge, [1, 2])
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            rule = env["wallet.topup.rule"].browse(self.rule_id)
+            self.assertEqual(sorted(rule.charge_ids.mapped("amount")), [10.0, 50.0])
+            self.assertEqual(rule.partner_id.wallet_balance, 20.0)
             self.assertEqual(env["wallet.transaction"]._check_ledger(), [])
