@@ -501,6 +501,7 @@ class TestAutoTopupPortal(AutoTopupMixin, TopupFlowMixin, WalletHttpCommon):
         )
         self.authenticate("wallet_colleague", "wallet_colleague")
         theirs = self.make_token(self.env, self.demo, colleague)
+        self.assertIn("o_wallet_auto_topup_owner", self.url_open("/my/wallet").text)
         response = self.post_rule(token_id=str(theirs.id), amount="80")
         self.assertIn("only they can change it", response.text)
         self.assertRecordValues(self.rule(), [{"token_id": token.id, "amount": 50.0}])
