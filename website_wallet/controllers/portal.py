@@ -156,6 +156,8 @@ class WalletPortal(PaymentPortal):
 
         return {
             "enabled": rule.enabled,
+            "trigger": rule.trigger or "threshold",
+            "monthly_day": str(rule.monthly_day or 1),
             "threshold": amount(rule.threshold),
             "top_up_mode": rule.top_up_mode or "fixed",
             "amount": amount(rule.amount),
@@ -231,6 +233,14 @@ class WalletPortal(PaymentPortal):
         if mode not in ("fixed", "target"):
             return values, _("Choose how much to add.")
         values["top_up_mode"] = mode
+        trigger = post.get("trigger", "threshold")
+        if trigger not in ("threshold", "monthly"):
+            return values, _("Choose when to top up.")
+        values["trigger"] = trigger
+        try:
+            values["monthly_day"] = int(post.get("monthly_day") or 1)
+        except ValueError:
+            return values, _("Choose a day of the month from 1 to 28.")
         token_id = self._cast_as_int(post.get("token_id"))
         tokens = self._wallet_topup_tokens()
         if token_id and token_id not in tokens.ids:

@@ -52,9 +52,18 @@ class WalletTopupRule(models.Model):
         "website", readonly=True, help="The website whose top-up limits and pages the rule uses."
     )
     enabled = fields.Boolean("Automatic Top-up", tracking=True)
+    trigger = fields.Selection(
+        [("threshold", "When the balance falls below"), ("monthly", "Every month")],
+        default="threshold",
+        required=True,
+    )
     threshold = fields.Monetary(
         "When Available Balance Falls Below", help="The available balance that starts a top-up."
     )
+    monthly_day = fields.Integer(
+        "Day of the Month", default=1, help="A monthly top-up is charged on this day (1 to 28)."
+    )
+    next_charge_date = fields.Date("Next Monthly Top-up", readonly=True)
     top_up_mode = fields.Selection(
         [("fixed", "Add an amount"), ("target", "Bring the balance to")],
         default="fixed",
@@ -94,7 +103,15 @@ class WalletTopupRule(models.Model):
     # ------------------------------------------------------------------
 
     @api.constrains(
-        "enabled", "threshold", "top_up_mode", "amount", "target", "token_id", "monthly_cap"
+        "enabled",
+        "trigger",
+        "threshold",
+        "monthly_day",
+        "top_up_mode",
+        "amount",
+        "target",
+        "token_id",
+        "monthly_cap",
     )
     def _check_rule(self):
         for rule in self.filtered("enabled"):
@@ -105,11 +122,15 @@ class WalletTopupRule(models.Model):
     def _rule_error(self):
         """What is wrong with this rule, in the customer's words, or nothing."""
         currency = self.currency_id
-        if currency.compare_amounts(self.threshold, 0.0) <= 0:
+        monthly = self.trigger == "monthly"
+        if monthly and not 1 <= self.monthly_day <= 28:
+            return _("Choose a day of the month from 1 to 28.")
+        if not monthly and currency.compare_amounts(self.threshold, 0.0) <= 0:
             return _("Choose the balance below which your wallet is topped up.")
         website = self._website()
         if self.top_up_mode == "target":
-            if currency.compare_amounts(self.target, self.threshold) <= 0:
+            floor = 0.0 if monthly else self.threshold
+            if currency.compare_amounts(self.target, floor) <= 0:
                 return _("The balance to reach must be above the threshold.")
         else:
             _amount, error = website._wallet_parse_topup_amount(self.amount)
@@ -149,14 +170,32 @@ class WalletTopupRule(models.Model):
         My Wallet (which writes as superuser once it knows the customer)."""
         if not self.env.su:
             raise AccessError(_("Only the customer sets up an automatic top-up, on My Wallet."))
-        return super().create(vals_list)
+        rules = super().create(vals_list)
+        rules._schedule_monthly()
+        return rules
 
     def write(self, vals):
         """Override of `base`: a Wallet Manager may turn a customer's rule off,
         and change nothing else of it."""
         if not self.env.su and (set(vals) - MANAGER_FIELDS or vals.get("enabled")):
             raise AccessError(_("Only the customer changes an automatic top-up, on My Wallet."))
-        return super().write(vals)
+        result = super().write(vals)
+        if {"enabled", "trigger", "monthly_day"} & vals.keys():
+            self._schedule_monthly()
+        return result
+
+    def _schedule_monthly(self, after=None):
+        """The next day a monthly top-up is charged: its day of the month, on
+        or after ``after`` (today)."""
+        start = after or fields.Date.context_today(self)
+        for rule in self:
+            next_date = False
+            if rule.enabled and rule.trigger == "monthly" and 1 <= rule.monthly_day <= 28:
+                next_date = start.replace(day=rule.monthly_day)
+                if next_date < start:
+                    next_date += relativedelta(months=1)
+            super(WalletTopupRule, rule.sudo()).write({"next_charge_date": next_date})
+        return True
 
     def action_turn_off(self):
         """A Wallet Manager turns the rule off (the customer can turn it on again)."""
@@ -223,7 +262,8 @@ class WalletTopupRule(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT enabled AND charge_id IS NULL AND threshold > %(after)s
+                SELECT enabled AND trigger = 'threshold' AND charge_id IS NULL
+                       AND threshold > %(after)s
                        AND threshold <= %(before)s,
                        alert_threshold, website_id
                   FROM wallet_topup_rule WHERE partner_id = %(partner)s AND company_id = %(company)s
@@ -268,9 +308,13 @@ class WalletTopupRule(models.Model):
              LEFT JOIN wallet_balance wallet ON wallet.partner_id = rule.partner_id
                                             AND wallet.company_id = rule.company_id
                  WHERE rule.enabled AND rule.charge_id IS NULL
-                   AND COALESCE(wallet.balance - wallet.held, 0) < rule.threshold
+                   AND CASE rule.trigger
+                       WHEN 'monthly' THEN rule.next_charge_date <= %s
+                       ELSE COALESCE(wallet.balance - wallet.held, 0) < rule.threshold
+                       END
                  ORDER BY rule.id
-                """
+                """,
+                fields.Date.today(),
             )
         )
         for rule in self.sudo().browse([row[0] for row in self.env.cr.fetchall()]):
@@ -330,6 +374,8 @@ class WalletTopupRule(models.Model):
             # company, its provider stopped saving cards): never charge it.
             self._turn_off(error)
             return
+        if self.trigger == "monthly":  # this month's is being made: the next one's date
+            self._schedule_monthly(after=fields.Date.context_today(self) + relativedelta(days=1))
         amount = self._charge_amount()
         if not amount:
             return
@@ -361,19 +407,26 @@ class WalletTopupRule(models.Model):
 
     def _charge_amount(self):
         """What to charge now: nothing if the wallet is back above the
-        threshold; otherwise the amount (or what brings the balance to the
-        target), within the website's limits and what the monthly cap leaves."""
+        threshold (or, monthly, at its target); otherwise the amount (or what
+        brings the balance to the target), within the website's limits and
+        what the monthly cap leaves."""
         currency, website = self.currency_id, self._website()
         available = self.partner_id.with_company(self.company_id).wallet_balance
-        if currency.compare_amounts(available, self.threshold) >= 0 or not website.wallet_enabled:
+        monthly = self.trigger == "monthly"
+        if not website.wallet_enabled or (
+            not monthly and currency.compare_amounts(available, self.threshold) >= 0
+        ):
             return 0.0
-        last = self.charge_ids[:1]
+        last = self._last_charge()
         if (
-            last.state in ("cancel", "error")
+            not monthly
+            and last.state in ("cancel", "error")
             and last.create_date > fields.Datetime.now() - AUTO_TOPUP_RETRY_DELAY
         ):
             return 0.0  # a declined card is not charged again every hour
         amount = self.amount if self.top_up_mode == "fixed" else self.target - available
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            return 0.0  # already at its target
         amount = max(amount, website.wallet_topup_min)
         if website.wallet_topup_max:
             amount = min(amount, website.wallet_topup_max)
@@ -388,6 +441,9 @@ class WalletTopupRule(models.Model):
             )
             return 0.0
         return amount
+
+    def _last_charge(self):
+        return self.charge_ids.sorted("id")[-1:]
 
     def _charged_this_month(self):
         """What this rule charged since the first of the month, failures aside."""

@@ -78,7 +78,8 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
         return self.Ledger._debit(self.customer, amount, description="checkout")
 
     def charges(self):
-        return self.rule.charge_ids
+        """The rule's charges, newest first."""
+        return self.rule.charge_ids.sorted("id", reverse=True)
 
     def later(self, delay):
         """The clock, ``delay`` after now (the charges were made now)."""
@@ -171,6 +172,34 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
         self.assertEqual(self.customer.wallet_balance, 60.0)
         self.assertEqual(self.customer.wallet_pending, 0.0)
         self.assertFalse(self.rule.charge_id)
+        self.assertBooksAgree()
+
+    def test_a_monthly_top_up_is_charged_once_on_its_day(self):
+        """An interval rule: every month on its day, whatever the balance;
+        once a month, however often the cron runs; to a target, nothing when
+        the wallet is already there."""
+        Rule = self.env["wallet.topup.rule"]
+        with freeze_time("2027-01-09 10:00"):
+            self.rule.sudo().write({"trigger": "monthly", "monthly_day": 10})
+            self.assertEqual(str(self.rule.next_charge_date), "2027-01-10")
+            Rule._cron_charge()
+        self.assertFalse(self.charges(), "not its day yet")
+        self.assertFalse(self.wakes_charger(lambda: self.pay(15.0)), "no threshold to cross")
+        with freeze_time("2027-01-10 09:00"):
+            Rule._cron_charge()
+            Rule._cron_charge()
+        self.assertEqual(len(self.charges()), 1)
+        self.assertEqual(self.customer.wallet_balance, 65.0)
+        self.assertEqual(str(self.rule.next_charge_date), "2027-02-10")
+        self.rule.sudo().write({"top_up_mode": "target", "target": 60.0})
+        with freeze_time("2027-02-10 09:00"):
+            Rule._cron_charge()
+        self.assertEqual(len(self.charges()), 1, "already above its target")
+        self.assertEqual(str(self.rule.next_charge_date), "2027-03-10")
+        self.pay(45.0)  # 20
+        with freeze_time("2027-03-10 09:00"):
+            Rule._cron_charge()
+        self.assertEqual(self.charges()[:1].amount, 40.0, "what brings it to 60")
         self.assertBooksAgree()
 
     def test_the_monthly_cap_limits_what_is_charged(self):
@@ -321,6 +350,7 @@ class TestAutoTopup(AutoTopupMixin, WalletHttpCommon):
             ("an amount under the minimum top-up", {"amount": 0.5}),
             ("no threshold", {"threshold": 0.0}),
             ("a cap under the amount", {"monthly_cap": 10.0}),
+            ("a day past the 28th", {"trigger": "monthly", "monthly_day": 31}),
         ]
         for label, values in cases:
             with (
@@ -486,6 +516,13 @@ class TestAutoTopupPortal(AutoTopupMixin, TopupFlowMixin, WalletHttpCommon):
                 }
             ],
         )
+
+    def test_a_customer_sets_a_monthly_top_up(self):
+        token = self.make_token(self.env, self.demo, self.contact)
+        response = self.post_rule(token_id=str(token.id), trigger="monthly", monthly_day="5")
+        self.assertIn("auto_topup_saved", response.url)
+        self.assertRecordValues(self.rule(), [{"trigger": "monthly", "monthly_day": 5}])
+        self.assertEqual(self.rule().next_charge_date.day, 5)
 
     def test_another_contact_of_the_company_sets_the_alert_only(self):
         """The rule charges the card of the contact who set it up: a colleague

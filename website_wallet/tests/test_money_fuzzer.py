@@ -735,6 +735,12 @@ class WalletMoneyMachine(RuleBasedStateMachine):
                 " WHERE expiry_date IS NOT NULL AND id > %s",
                 (days, self.since["lot"]),
             )
+            # Monthly top-ups come nearer too (the charging cron runs after).
+            self.env.cr.execute(
+                "UPDATE wallet_topup_rule SET next_charge_date = next_charge_date - %s"
+                " WHERE next_charge_date IS NOT NULL",
+                (days,),
+            )
             self.env.cr.execute(
                 "SELECT id FROM wallet_lot WHERE expiry_date < %s AND id > %s",
                 (fields.Date.today(), self.since["lot"]),
@@ -778,17 +784,19 @@ class WalletMoneyMachine(RuleBasedStateMachine):
         card=st.one_of(picks, st.sampled_from(["done", "done", "pending", "error"])),
         theirs=st.sampled_from([False, False, False, True]),
         enabled=st.sampled_from([True, True, True, False]),
+        trigger=st.sampled_from(["threshold", "threshold", "monthly"]),
         threshold=small_amounts,
         mode=st.sampled_from(["fixed", "target"]),
         amount=small_amounts,
         cap=st.sampled_from(["", "", "80", "150"]),
     )
     def shopper_sets_an_automatic_topup(
-        self, shopper, card, theirs, enabled, threshold, mode, amount, cap
+        self, shopper, card, theirs, enabled, trigger, threshold, mode, amount, cap
     ):
-        """My Wallet's form, with a card the shopper saves now (answering
-        charges as it was saved to), one saved before or, now and then,
-        another shopper's."""
+        """My Wallet's form (below a threshold or monthly, on tomorrow's
+        day: days passing bring it), with a card the shopper saves now
+        (answering charges as it was saved to), one saved before or, now and
+        then, another shopper's."""
         if isinstance(card, str) or not self.tokens:
             token = self.save_a_card(shopper, card if isinstance(card, str) else "done")
         else:
@@ -803,6 +811,8 @@ class WalletMoneyMachine(RuleBasedStateMachine):
                 data={
                     "csrf_token": self.case.csrf_token(),
                     "enabled": "1" if enabled else "",
+                    "trigger": trigger,
+                    "monthly_day": str(fields.Date.today().day % 28 + 1),
                     "threshold": str(threshold),
                     "top_up_mode": mode,
                     "amount": str(amount),
@@ -1000,7 +1010,9 @@ OVER_GIVEN_CREDIT_NOTES = """
 """
 # Money received: a top-up credits what its done transaction captured (or a
 # pending one announces it); a refund names the payment or credit note it
-# gives back; a reversal reverses a debit; an adjustment is a manager's.
+# gives back; a reversal reverses a debit; an adjustment is a manager's; a
+# cashback was earned by a payment of its order (which may since have been
+# cancelled, or set back to a quotation), a bonus by its top-up.
 UNTRACED_CREDITS = """
     SELECT entry.name, entry.kind, entry.state, entry.amount
       FROM wallet_transaction entry
@@ -1018,8 +1030,10 @@ UNTRACED_CREDITS = """
                 SELECT 1 FROM res_groups_users_rel rel
                  WHERE rel.uid = entry.create_uid AND rel.gid = %(manager_group)s))
          OR (entry.kind = 'cashback' AND EXISTS (
-                SELECT 1 FROM wallet_lot lot JOIN sale_order sale ON sale.id = lot.sale_order_id
-                 WHERE lot.entry_id = entry.id AND sale.state IN ('sale', 'cancel')))
+                SELECT 1 FROM wallet_lot lot
+                  JOIN sale_order_transaction_rel rel ON rel.sale_order_id = lot.sale_order_id
+                  JOIN payment_transaction paid ON paid.id = rel.transaction_id
+                 WHERE lot.entry_id = entry.id AND paid.state = 'done'))
          OR (entry.kind = 'bonus' AND EXISTS (
                 SELECT 1 FROM wallet_lot lot
                   JOIN payment_transaction topup ON topup.id = lot.topup_transaction_id
