@@ -15,6 +15,28 @@ def test_login_and_shop_pages_are_served(served):
         assert http.get(f"{served.url}{route}", timeout=60).status_code == 200, route
 
 
+def _provider(served, code):
+    """The main company's provider of ``code``, with its payment methods."""
+    return served.admin(
+        "payment.provider",
+        "search_read",
+        [("code", "=", code), ("company_id", "=", 1)],
+        ["payment_method_ids"],
+    )[0]
+
+
+def _demo_card_pays(served, http, reference):
+    """The demo card's own page answers "done"; the status page is polled."""
+    served.jsonrpc(
+        http,
+        "/payment/demo/simulate_payment",
+        reference=reference,
+        payment_details="4242",
+        simulated_state="done",
+    )
+    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+
+
 def _checkout(served, http, provider_code, price):
     """A cart of one product, then the payment form's Pay button: return the
     processing values of the transaction route and the payment page's CSRF token."""
@@ -36,12 +58,7 @@ def _checkout(served, http, provider_code, price):
     assert payment_page.status_code == 200
     assert "o_payment_form" in payment_page.text
     transaction_route = re.search(r'data-transaction-route="([^"]+)"', payment_page.text)[1]
-    provider = served.admin(
-        "payment.provider",
-        "search_read",
-        [("code", "=", provider_code), ("company_id", "=", 1)],
-        ["payment_method_ids"],
-    )[0]
+    provider = _provider(served, provider_code)
     processing = served.jsonrpc(
         http,
         transaction_route,
@@ -61,14 +78,7 @@ def _checkout(served, http, provider_code, price):
 def _pay_by_demo_card(served, http, price):
     """A checkout paid with the demo card; its status page polled until done."""
     processing, _csrf = _checkout(served, http, "demo", price)
-    served.jsonrpc(
-        http,
-        "/payment/demo/simulate_payment",
-        reference=processing["reference"],
-        payment_details="4242",
-        simulated_state="done",
-    )
-    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    _demo_card_pays(served, http, processing["reference"])
     return processing
 
 
@@ -255,12 +265,7 @@ def _add_money_saving_the_card(served, http, amount):
         f"{served.url}/my/wallet/add", data={"amount": str(amount), "csrf_token": csrf}, timeout=60
     ).text
     assert "Save my payment details" in pay_page
-    provider = served.admin(
-        "payment.provider",
-        "search_read",
-        [("code", "=", "demo"), ("company_id", "=", 1)],
-        ["payment_method_ids"],
-    )[0]
+    provider = _provider(served, "demo")
     processing = served.jsonrpc(
         http,
         re.search(r'data-transaction-route="([^"]+)"', pay_page)[1],
@@ -274,14 +279,7 @@ def _add_money_saving_the_card(served, http, amount):
         landing_route="/my/wallet/status",
         is_validation=False,
     )
-    served.jsonrpc(
-        http,
-        "/payment/demo/simulate_payment",
-        reference=processing["reference"],
-        payment_details="4242",
-        simulated_state="done",
-    )
-    assert served.jsonrpc(http, "/payment/status/poll")["state"] == "done"
+    _demo_card_pays(served, http, processing["reference"])
     [transaction] = served.admin(
         "payment.transaction",
         "search_read",

@@ -57,16 +57,10 @@ class WalletTransaction(models.Model):
                 raise UserError(_("A manual adjustment needs a counterpart account."))
             move = self._post_between(wallet_journal, account, self.counterpart_account_id)
             return {"move_id": move.id}
-        elif self.kind in PROMO_CREDIT_KINDS + PROMO_DEBIT_KINDS or (
-            # An expiry run books all its lots in one journal entry: the
-            # reversal of one of them is booked on its own, as a grant is.
-            self.kind == "reversal" and self.reversed_entry_id.kind == "expiry"
-        ):
-            promo_account, promotions_account = self.company_id._wallet_promo_accounting()
-            move = self._post_between(wallet_journal, promo_account, promotions_account)
-            return {"move_id": move.id}
+        elif self.kind in PROMO_CREDIT_KINDS + PROMO_DEBIT_KINDS:
+            return self._post_promotion(wallet_journal)
         else:
-            return self._post_reversal()
+            return self._post_reversal(wallet_journal)
         return {"account_payment_id": payment.id, "move_id": payment.move_id.id}
 
     @api.model
@@ -307,11 +301,22 @@ class WalletTransaction(models.Model):
         move.action_post()
         return move
 
-    def _post_reversal(self):
+    def _post_promotion(self, wallet_journal):
+        """Promotional credit granted or taken: Promotional Credit against
+        Wallet Promotions."""
+        promo_account, promotions_account = self.company_id._wallet_promo_accounting()
+        move = self._post_between(wallet_journal, promo_account, promotions_account)
+        return {"move_id": move.id}
+
+    def _post_reversal(self, wallet_journal):
         """The reverse of the original posting.  When the original paid an
         invoice (or refunded a credit note), it is taken off that document and
         matched with its reversal, so the document is open again and the money
-        can never be offered twice."""
+        can never be offered twice.  An expiry run books all its lots in one
+        journal entry: the reversal of one lot's expiry is booked on its own,
+        as a grant is."""
+        if self.reversed_entry_id.kind == "expiry":
+            return self._post_promotion(wallet_journal)
         original = self.reversed_entry_id.move_id.sudo()
         reopens_document = self.reversed_entry_id.kind in ("payment", "refund")
         reversal = original._reverse_moves(

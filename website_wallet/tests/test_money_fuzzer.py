@@ -894,6 +894,12 @@ class WalletMoneyMachine(RuleBasedStateMachine):
     # Invariants, after every step
     # ------------------------------------------------------------------
 
+    def rows(self, query, params=None):
+        """What ``query`` finds once the ORM has written everything."""
+        self.env.flush_all()
+        self.env.cr.execute(query, params)
+        return self.env.cr.fetchall()
+
     @invariant()
     def ledger_aggregate_and_books_agree(self):
         if getattr(self, "env", None) is None:
@@ -917,18 +923,14 @@ class WalletMoneyMachine(RuleBasedStateMachine):
     def the_lots_sum_to_the_promotional_balance(self):
         if getattr(self, "env", None) is None:
             return
-        self.env.flush_all()
-        self.env.cr.execute(LOTS_OFF_THE_BALANCE)
-        off = self.env.cr.fetchall()
+        off = self.rows(LOTS_OFF_THE_BALANCE)
         assert not off, f"wallets whose lots do not sum to their promotional balance: {off}"
 
     @invariant()
     def promotional_credit_never_becomes_cash(self):
         if getattr(self, "env", None) is None:
             return
-        self.env.flush_all()
-        self.env.cr.execute(CASH_GIVEN_BACK_BEYOND_CASH_PAID, self.since)
-        over = self.env.cr.fetchall()
+        over = self.rows(CASH_GIVEN_BACK_BEYOND_CASH_PAID, self.since)
         assert not over, f"wallet payments given back in cash beyond their cash: {over}"
 
     @invariant()
@@ -955,31 +957,24 @@ class WalletMoneyMachine(RuleBasedStateMachine):
     def nothing_gives_back_more_than_its_origin_paid(self):
         if getattr(self, "env", None) is None:
             return
-        self.env.flush_all()
-        self.env.cr.execute(OVER_GIVEN_PAYMENTS, self.since)
-        over = self.env.cr.fetchall()
+        over = self.rows(OVER_GIVEN_PAYMENTS, self.since)
         assert not over, f"payments given back beyond what they paid: {over}"
-        self.env.cr.execute(OVER_GIVEN_CREDIT_NOTES, self.since)
-        over = self.env.cr.fetchall()
+        over = self.rows(OVER_GIVEN_CREDIT_NOTES, self.since)
         assert not over, f"credit notes given back beyond their total: {over}"
 
     @invariant()
     def every_credit_traces_to_money_received_or_a_manager(self):
         if getattr(self, "env", None) is None:
             return
-        self.env.flush_all()
         manager_group = self.env.ref("website_wallet.group_wallet_manager")
-        self.env.cr.execute(UNTRACED_CREDITS, {**self.since, "manager_group": manager_group.id})
-        untraced = self.env.cr.fetchall()
+        untraced = self.rows(UNTRACED_CREDITS, {**self.since, "manager_group": manager_group.id})
         assert not untraced, f"wallet credits from nowhere: {untraced}"
 
     @invariant()
     def automatic_charges_follow_their_rules(self):
         if getattr(self, "env", None) is None:
             return
-        self.env.flush_all()
-        self.env.cr.execute(AUTOMATIC_CHARGES_OFF_THE_RULES, self.since)
-        off = self.env.cr.fetchall()
+        off = self.rows(AUTOMATIC_CHARGES_OFF_THE_RULES, self.since)
         assert not off, f"automatic top-ups off their rules: {off}"
 
 
